@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** A DNS-1123 label: usable as a Kubernetes name, a database name part and a topic prefix. */
+const serviceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, 'a lowercase DNS label of 2-40 characters (a-z, 0-9, -)');
+
+/** Kafka topic names: letters, digits, dots, dashes and underscores. */
+export const topicName = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name (letters, digits, ".", "_", "-")');
+
+const httpPath = z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'an absolute path such as /healthz');
+
+const sqlIdentifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'a lowercase SQL identifier (a-z, 0-9, _)');
+
+export const serviceSchema = z
+  .object({
+    name: serviceName,
+    team: z.string().min(1, 'the owning team'),
+    description: z.string().min(1),
+    /** The port the service listens on inside its container; local stacks offset it. */
+    port: z.number().int().min(1024).max(65535),
+    /** The public API is reachable through the ingress; every other service is internal. */
+    public: z.boolean().default(false),
+    http: z
+      .object({
+        health: httpPath.default('/healthz'),
+        readiness: httpPath.default('/readyz'),
+        metrics: httpPath.default('/metrics'),
+        openapi: httpPath.default('/openapi.json'),
+      })
+      .strict()
+      .default({ health: '/healthz', readiness: '/readyz', metrics: '/metrics', openapi: '/openapi.json' }),
+    database: z
+      .object({
+        /** Database and role name; owned by this service alone. */
+        name: sqlIdentifier,
+        /** Folder of versioned SQL migrations, relative to the service folder. */
+        migrations: z.string().default('migrations'),
+      })
+      .strict(),
+    topics: z
+      .object({
+        produces: z.array(topicName).default([]),
+        consumes: z.array(topicName).default([]),
+      })
+      .strict()
+      .default({ produces: [], consumes: [] }),
+    /** Services this one calls synchronously (through a circuit breaker). */
+    calls: z.array(serviceName).default([]),
+    scaling: z
+      .object({
+        minReplicas: z.number().int().min(1),
+        maxReplicas: z.number().int().min(1),
+        cpuTarget: z.number().int().min(10).max(100).default(70),
+      })
+      .strict()
+      .refine((s) => s.minReplicas <= s.maxReplicas, {
+        message: 'minReplicas must not exceed maxReplicas',
+        path: ['minReplicas'],
+      }),
+    resources: z
+      .object({
+        cpu: z.string().default('100m'),
+        memory: z.string().default('128Mi'),
+      })
+      .strict()
+      .default({ cpu: '100m', memory: '128Mi' }),
+  })
+  .strict();
+
+/** One service as its catalog file describes it, defaults applied. */
+export type ServiceEntry = z.infer<typeof serviceSchema>;

@@ -1,0 +1,107 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CatalogError, findRepoRoot, loadCatalog } from '../src/index.ts';
+
+function repoWith(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'catalog-'));
+  writeFileSync(path.join(root, 'package.json'), '{}');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.join(root, 'apps', name), { recursive: true });
+    writeFileSync(path.join(root, 'apps', name, 'service.yaml'), text);
+  }
+  return root;
+}
+
+const valid = (name: string, port: number, extra = '') => `
+name: ${name}
+team: t
+description: d
+port: ${port}
+database: { name: ${name.replace(/-/g, '_')} }
+scaling: { minReplicas: 1, maxReplicas: 2 }
+${extra}`;
+
+function issuesOf(root: string) {
+  try {
+    loadCatalog(root);
+  } catch (e) {
+    if (e instanceof CatalogError) return e.issues;
+    throw e;
+  }
+  throw new Error('expected the catalog to be rejected');
+}
+
+describe('the service catalog', () => {
+  it('loads the repository catalog: order, inventory and delivery', () => {
+    const catalog = loadCatalog(findRepoRoot(import.meta.dirname));
+    expect(catalog.services.map((s) => s.name)).toEqual(['delivery', 'inventory', 'order']);
+    expect(catalog.byName('order').public).toBe(true);
+    expect(catalog.byName('order').scaling.cpuTarget).toBe(70);
+    expect(catalog.topics).toEqual([
+      'delivery.dlq',
+      'delivery.events',
+      'inventory.dlq',
+      'inventory.events',
+      'order.dlq',
+      'order.events',
+    ]);
+  });
+
+  it('applies defaults for health, readiness and metrics paths', () => {
+    const s = loadCatalog(repoWith({ alpha: valid('alpha', 4000) })).byName('alpha');
+    expect(s.http).toEqual({ health: '/healthz', readiness: '/readyz', metrics: '/metrics', openapi: '/openapi.json' });
+    expect(s.topics).toEqual({ produces: [], consumes: [] });
+  });
+
+  it('names the file and the field of a wrong value', () => {
+    const issues = issuesOf(repoWith({ alpha: valid('alpha', 80) }));
+    expect(issues).toEqual([expect.objectContaining({ file: 'apps/alpha/service.yaml', field: 'port' })]);
+  });
+
+  it('rejects a replica minimum above the maximum', () => {
+    const root = repoWith({ alpha: valid('alpha', 4000).replace('minReplicas: 1', 'minReplicas: 3') });
+    expect(issuesOf(root)).toEqual([
+      expect.objectContaining({ field: 'scaling.minReplicas', message: 'minReplicas must not exceed maxReplicas' }),
+    ]);
+  });
+
+  it('rejects a consumed topic that no service produces', () => {
+    const root = repoWith({ alpha: valid('alpha', 4000, 'topics: { consumes: [ghost.events] }') });
+    expect(issuesOf(root)).toEqual([
+      expect.objectContaining({ field: 'topics.consumes.0', message: expect.stringContaining('ghost.events') }),
+    ]);
+  });
+
+  it('rejects a call to an unknown service', () => {
+    const root = repoWith({ alpha: valid('alpha', 4000, 'calls: [nobody]') });
+    expect(issuesOf(root)).toEqual([expect.objectContaining({ field: 'calls.0', message: 'calls unknown service "nobody"' })]);
+  });
+
+  it('rejects fields the schema does not know, naming them', () => {
+    const root = repoWith({ alpha: valid('alpha', 4000, 'colour: red') });
+    expect(issuesOf(root)).toEqual([expect.objectContaining({ message: expect.stringContaining('colour') })]);
+  });
+
+  it('rejects two services sharing a port, a database or a topic they produce', () => {
+    const root = repoWith({
+      alpha: valid('alpha', 4000, 'topics: { produces: [x] }'),
+      beta: valid('beta', 4000, 'topics: { produces: [x] }').replace('{ name: beta }', '{ name: alpha }'),
+    });
+    const fields = issuesOf(root).map((i) => `${i.file}:${i.field}`);
+    expect(fields).toEqual(
+      expect.arrayContaining(['apps/beta/service.yaml:port', 'apps/beta/service.yaml:database.name', 'apps/beta/service.yaml:topics.produces']),
+    );
+  });
+
+  it('requires the name to match the folder, so adding a service is adding a folder', () => {
+    const root = repoWith({ alpha: valid('beta', 4000) });
+    expect(issuesOf(root)).toEqual([expect.objectContaining({ field: 'name', message: expect.stringContaining('"alpha"') })]);
+  });
+
+  it('reports YAML syntax errors with the file', () => {
+    const root = repoWith({ alpha: 'name: [unclosed' });
+    expect(issuesOf(root)[0]).toMatchObject({ file: 'apps/alpha/service.yaml', message: expect.stringMatching(/^YAML/) });
+  });
+});
