@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The repository root: this package lives in <root>/packages/local-servers/src. */
+export const repoRoot = path.resolve(import.meta.dirname, '../../..');
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a port number (1024-65535)` })
+    .int(`${name} must be a whole number`)
+    .min(1024, `${name} must be at least 1024 (no privileged ports)`)
+    .max(65535, `${name} must be at most 65535`)
+    .default(fallback);
+
+const absoluteDir = (name: string, fallback: string) =>
+  z
+    .string()
+    .min(1, `${name} must not be empty`)
+    .refine((dir) => path.isAbsolute(dir), `${name} must be an absolute path`)
+    .default(fallback);
+
+const envSchema = z
+  .object({
+    MSA_PG_PORT: port('MSA_PG_PORT', 55432),
+    MSA_KAFKA_PORT: port('MSA_KAFKA_PORT', 59092),
+    MSA_KAFKA_CONTROLLER_PORT: port('MSA_KAFKA_CONTROLLER_PORT', 59093),
+    MSA_LOCAL_DIR: absoluteDir('MSA_LOCAL_DIR', path.join(repoRoot, '.local')),
+    MSA_TOOLS_DIR: absoluteDir('MSA_TOOLS_DIR', path.join(repoRoot, '.tools')),
+  })
+  .superRefine((env, ctx) => {
+    const ports = [
+      ['MSA_PG_PORT', env.MSA_PG_PORT],
+      ['MSA_KAFKA_PORT', env.MSA_KAFKA_PORT],
+      ['MSA_KAFKA_CONTROLLER_PORT', env.MSA_KAFKA_CONTROLLER_PORT],
+    ] as const;
+    for (const [i, [name, value]] of ports.entries()) {
+      const clash = ports.slice(0, i).find(([, other]) => other === value);
+      if (clash) ctx.addIssue({ code: 'custom', path: [name], message: `${name} (${value}) must differ from ${clash[0]}` });
+    }
+  });
+
+export interface ServersConfig {
+  readonly host: '127.0.0.1';
+  readonly localDir: string;
+  readonly toolsDir: string;
+  readonly postgres: {
+    readonly port: number;
+    readonly user: 'postgres';
+    readonly dir: string;
+    readonly dataDir: string;
+    readonly socketDir: string;
+    readonly logFile: string;
+  };
+  readonly kafka: {
+    readonly port: number;
+    readonly controllerPort: number;
+    readonly dir: string;
+    readonly dataDir: string;
+    readonly logsDir: string;
+    readonly pidFile: string;
+    readonly clusterIdFile: string;
+    readonly propertiesFile: string;
+    readonly log4jFile: string;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the servers' settings from the environment, once, at the edge. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig {
+  // An empty variable means "not set": shells and CI often export empty values.
+  const given = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('MSA_') && value !== ''));
+  const parsed = envSchema.safeParse(given);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid local servers configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const pgDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'postgres');
+  const kafkaDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'kafka');
+  return {
+    host: '127.0.0.1',
+    localDir: e.MSA_LOCAL_DIR,
+    toolsDir: e.MSA_TOOLS_DIR,
+    postgres: {
+      port: e.MSA_PG_PORT,
+      user: 'postgres',
+      dir: pgDir,
+      dataDir: path.join(pgDir, 'data'),
+      socketDir: path.join(pgDir, 'run'),
+      logFile: path.join(pgDir, 'postgres.log'),
+    },
+    kafka: {
+      port: e.MSA_KAFKA_PORT,
+      controllerPort: e.MSA_KAFKA_CONTROLLER_PORT,
+      dir: kafkaDir,
+      dataDir: path.join(kafkaDir, 'data'),
+      logsDir: path.join(kafkaDir, 'logs'),
+      pidFile: path.join(kafkaDir, 'kafka.pid'),
+      clusterIdFile: path.join(kafkaDir, 'cluster-id'),
+      propertiesFile: path.join(kafkaDir, 'server.properties'),
+      log4jFile: path.join(kafkaDir, 'log4j2.properties'),
+    },
+  };
+}
+
+/** What a client needs to reach the servers. */
+export interface ConnectionSettings {
+  postgres: { host: string; port: number; user: string; url: string };
+  kafka: { bootstrap: string; brokers: string[] };
+}
+
+export function connectionSettings(config: ServersConfig = loadConfig()): ConnectionSettings {
+  const bootstrap = `${config.host}:${config.kafka.port}`;
+  return {
+    postgres: {
+      host: config.host,
+      port: config.postgres.port,
+      user: config.postgres.user,
+      url: `postgres://${config.postgres.user}@${config.host}:${config.postgres.port}/postgres`,
+    },
+    kafka: { bootstrap, brokers: [bootstrap] },
+  };
+}

@@ -1,0 +1,22 @@
+import type { ConnectionSettings } from './config.ts';
+import type { ServerStatus } from './servers.ts';
+
+const mb = (bytes: number | null) => (bytes === null ? '-' : `${Math.round(bytes / 1024 / 1024)} MB`);
+
+/** A plain table, one row per server. */
+export function statusTable(statuses: ServerStatus[]): string {
+  const rows = [
+    ['server', 'state', 'pid', 'port', 'rss', 'data'],
+    ...statuses.map((s) => [s.name, s.running ? 'running' : 'stopped', s.pid === null ? '-' : String(s.pid), String(s.port), mb(s.rss), s.dataDir]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function settingsText(settings: ConnectionSettings): string {
+  return [
+    'Connection settings:',
+    `  PostgreSQL  host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (trust)  ${settings.postgres.url}`,
+    `  Kafka       bootstrap=${settings.kafka.bootstrap}`,
+  ].join('\n');
+}

@@ -1,0 +1,58 @@
+import { type ConnectionSettings, connectionSettings, loadConfig, type ServersConfig } from './config.ts';
+import { installKafka, kafkaVersion } from './kafka/install.ts';
+import { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
+import { installPostgres } from './postgres/install.ts';
+import { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
+import { type Log, residentBytes, silent } from './system.ts';
+
+export interface ServerStatus {
+  name: 'postgres' | 'kafka';
+  running: boolean;
+  pid: number | null;
+  port: number;
+  /** Resident memory in bytes while running. */
+  rss: number | null;
+  dataDir: string;
+}
+
+export interface Options {
+  config?: ServersConfig;
+  log?: Log;
+}
+
+/** Installs whatever is missing: PostgreSQL from Debian's packages, the broker's jars from Maven Central. */
+export async function installServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
+  await installPostgres(log);
+  await installKafka(config, log);
+}
+
+/** Starts both servers (installing first if needed) and returns how to reach them. */
+export async function startServers({ config = loadConfig(), log = silent }: Options = {}): Promise<ConnectionSettings> {
+  await installServers({ config, log });
+  // One after the other: on two cores the JVM's start-up and initdb would only slow each other down.
+  await startPostgres(config, log);
+  await startKafka(config, log);
+  return connectionSettings(config);
+}
+
+export async function stopServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
+  await stopKafka(config, log);
+  await stopPostgres(config, log);
+}
+
+export function serverStatus(config: ServersConfig = loadConfig()): ServerStatus[] {
+  const states = [
+    { name: 'postgres' as const, state: postgresState(config), dataDir: config.postgres.dataDir },
+    { name: 'kafka' as const, state: kafkaState(config), dataDir: config.kafka.dataDir },
+  ];
+  return states.map(({ name, state, dataDir }) => ({
+    name,
+    running: state.running,
+    pid: state.pid ?? null,
+    port: state.port,
+    rss: state.pid === undefined ? null : (residentBytes(state.pid) ?? null),
+    dataDir,
+  }));
+}
+
+export { kafkaVersion };

@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Admin, Consumer, MessagesStreamModes, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type ServersConfig } from '../src/config.ts';
+import { serverStatus, startServers, stopServers } from '../src/servers.ts';
+import { isAlive } from '../src/system.ts';
+
+// Ports the OS hands out now, so this suite never collides with a developer's running servers.
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+
+const cli = path.resolve(import.meta.dirname, '../src/cli.ts');
+
+describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
+  let localDir: string;
+  let env: NodeJS.ProcessEnv;
+  let config: ServersConfig;
+  const logged: string[] = [];
+  let firstPids: (number | null)[] = [];
+
+  beforeAll(async () => {
+    localDir = mkdtempSync(path.join(os.tmpdir(), 'msa-local-servers-test-'));
+    chmodSync(localDir, 0o755); // PostgreSQL runs as its own user when we are root
+    const [pgPort, kafkaPort, controllerPort] = await freePorts(3);
+    env = {
+      ...process.env,
+      MSA_LOCAL_DIR: localDir,
+      MSA_PG_PORT: String(pgPort),
+      MSA_KAFKA_PORT: String(kafkaPort),
+      MSA_KAFKA_CONTROLLER_PORT: String(controllerPort),
+    };
+    config = loadConfig(env);
+    await startServers({ config, log: (line) => logged.push(line) });
+    firstPids = serverStatus(config).map((s) => s.pid);
+  });
+
+  afterAll(async () => {
+    await stopServers({ config });
+    rmSync(localDir, { recursive: true, force: true });
+  });
+
+  it('starts both servers on the configured loopback ports', async () => {
+    expect(await accepts(config.postgres.port)).toBe(true);
+    expect(await accepts(config.kafka.port)).toBe(true);
+    expect(logged).toContain('postgres: ready (pid ' + firstPids[0] + ')');
+    expect(logged).toContain('kafka: ready (pid ' + firstPids[1] + ')');
+  });
+
+  it('is safe to start twice: the second start finds them running and returns the same settings', async () => {
+    const again: string[] = [];
+    const settings = await startServers({ config, log: (line) => again.push(line) });
+    expect(again).toContain(`postgres: already running (pid ${firstPids[0]}, port ${config.postgres.port})`);
+    expect(again).toContain(`kafka: already running (pid ${firstPids[1]}, port ${config.kafka.port})`);
+    expect(serverStatus(config).map((s) => s.pid)).toEqual(firstPids);
+    expect(settings.kafka.bootstrap).toBe(`127.0.0.1:${config.kafka.port}`);
+  });
+
+  it('PostgreSQL accepts the postgres superuser over TCP with trust auth and answers a query', async () => {
+    const client = new pg.Client({ host: '127.0.0.1', port: config.postgres.port, user: 'postgres', database: 'postgres' });
+    await client.connect();
+    try {
+      const result = await client.query<{ answer: number; superuser: string }>(
+        "select 6 * 7 as answer, current_setting('is_superuser') as superuser",
+      );
+      expect(result.rows).toEqual([{ answer: 42, superuser: 'on' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('Kafka creates a topic (3 partitions by default) and a message round-trips through it', async () => {
+    const bootstrapBrokers = [`127.0.0.1:${config.kafka.port}`];
+    const topic = 'local-servers.roundtrip';
+    const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers });
+    const producer = new Producer({ clientId: 'test-producer', bootstrapBrokers, serializers: stringSerializers });
+    const consumer = new Consumer({
+      clientId: 'test-consumer',
+      groupId: 'local-servers-test',
+      bootstrapBrokers,
+      deserializers: stringDeserializers,
+    });
+    try {
+      const [created] = await admin.createTopics({ topics: [topic], partitions: -1, replicas: -1 });
+      expect(created?.partitions).toBe(3);
+      expect(await admin.listTopics()).toContain(topic);
+
+      await producer.send({ messages: [{ topic, key: 'order-1', value: '{"type":"OrderPlaced"}' }] });
+
+      const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST });
+      let received: { key: string; value: string } | undefined;
+      for await (const message of stream) {
+        received = { key: message.key, value: message.value };
+        break;
+      }
+      await stream.close();
+      expect(received).toEqual({ key: 'order-1', value: '{"type":"OrderPlaced"}' });
+    } finally {
+      await Promise.allSettled([admin.close(), producer.close(), consumer.close(true)]);
+    }
+  });
+
+  it('does not create topics on demand: a producer to an undeclared topic fails', async () => {
+    const producer = new Producer({
+      clientId: 'test-producer-unknown',
+      bootstrapBrokers: [`127.0.0.1:${config.kafka.port}`],
+      serializers: stringSerializers,
+      retries: 1,
+    });
+    try {
+      await expect(producer.send({ messages: [{ topic: 'never-declared', value: 'x' }] })).rejects.toThrow();
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it('status reports both running with pid and port, in a table and as JSON from the command', async () => {
+    const statuses = serverStatus(config);
+    expect(statuses.map(({ name, running, pid, port }) => ({ name, running, pid, port }))).toEqual([
+      { name: 'postgres', running: true, pid: firstPids[0], port: config.postgres.port },
+      { name: 'kafka', running: true, pid: firstPids[1], port: config.kafka.port },
+    ]);
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'status', '--json'], { env });
+    const report = JSON.parse(stdout) as { servers: { name: string; running: boolean; pid: number }[] };
+    expect(report.servers.map((s) => [s.name, s.running, s.pid])).toEqual([
+      ['postgres', true, firstPids[0]],
+      ['kafka', true, firstPids[1]],
+    ]);
+  });
+
+  it('stop ends both processes and frees the ports; stopping again is harmless', async () => {
+    await stopServers({ config });
+    for (const pid of firstPids) expect(isAlive(pid!)).toBe(false);
+    expect(serverStatus(config).map((s) => s.running)).toEqual([false, false]);
+    expect(await accepts(config.postgres.port)).toBe(false);
+    expect(await accepts(config.kafka.port)).toBe(false);
+    const again: string[] = [];
+    await stopServers({ config, log: (line) => again.push(line) });
+    expect(again).toEqual(['kafka: not running', 'postgres: not running']);
+  });
+});
