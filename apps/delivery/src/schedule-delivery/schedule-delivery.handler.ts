@@ -1,0 +1,23 @@
+import { PermanentError, type EventHandler, type ServiceContext } from '@msa/service-kit';
+import { etaFrom, undeliverableReason } from '../domain.ts';
+import type { DeliveryEnv } from '../env.ts';
+
+/** StockReserved: schedule the delivery, or fail it so inventory compensates. */
+export function scheduleDelivery(ctx: ServiceContext<DeliveryEnv>): EventHandler {
+  return async (tx, event) => {
+    const orderId = String(event.data.orderId ?? '');
+    const address = event.data.address;
+    if (!orderId || typeof address !== 'string') throw new PermanentError('StockReserved needs data.orderId and data.address');
+    const exists = await tx.query('SELECT 1 FROM deliveries WHERE order_id = $1', [orderId]);
+    if (exists.rowCount) return; // decided already
+    const reason = undeliverableReason(address, ctx.env.UNDELIVERABLE_PATTERN);
+    if (reason) {
+      await tx.query(`INSERT INTO deliveries (order_id, address, status, reason) VALUES ($1, $2, 'FAILED', $3)`, [orderId, address, reason]);
+      await ctx.publish(tx, 'delivery.events', 'DeliveryFailed', orderId, { orderId, reason });
+      return;
+    }
+    const eta = etaFrom(new Date());
+    await tx.query(`INSERT INTO deliveries (order_id, address, status, eta) VALUES ($1, $2, 'SCHEDULED', $3)`, [orderId, address, eta]);
+    await ctx.publish(tx, 'delivery.events', 'DeliveryScheduled', orderId, { orderId, eta: eta.toISOString() });
+  };
+}

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ServiceDefinition } from '@msa/service-kit';
+import { deliveryEnvSchema, type DeliveryEnv } from './env.ts';
+import { deliveryRoutes } from './quote/quote.http.ts';
+import { scheduleDelivery } from './schedule-delivery/schedule-delivery.handler.ts';
+
+const dir = path.resolve(import.meta.dirname, '..');
+const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+
+export const deliveryService: ServiceDefinition<DeliveryEnv> = {
+  dir,
+  version,
+  envSchema: deliveryEnvSchema,
+  handlers: (ctx) => ({ 'inventory.events': { StockReserved: scheduleDelivery(ctx) } }),
+  routes: (app, ctx) => deliveryRoutes(app, ctx),
+};

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ServiceDefinition } from '@msa/service-kit';
+import { releaseStock } from './release-stock/release-stock.handler.ts';
+import { reserveStock } from './reserve-stock/reserve-stock.handler.ts';
+import { stockRoutes } from './stock/stock.http.ts';
+
+const dir = path.resolve(import.meta.dirname, '..');
+const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+
+export const inventoryService: ServiceDefinition = {
+  dir,
+  version,
+  handlers: (ctx) => ({
+    'order.events': { OrderPlaced: reserveStock(ctx) },
+    'delivery.events': { DeliveryFailed: releaseStock(ctx) },
+  }),
+  routes: (app, ctx) => stockRoutes(app, ctx),
+};

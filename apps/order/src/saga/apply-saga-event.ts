@@ -1,0 +1,32 @@
+import { PermanentError, type EventHandler, type HandlerMap, type ServiceContext } from '@msa/service-kit';
+import { InvalidTransitionError, nextStatus, outcomeEvent, type SagaEvent } from '../domain/order-status.ts';
+import { orders } from '../order.repository.ts';
+
+/** Moves the order the event names, records the event in its history, and announces a final outcome. */
+function applySagaEvent(ctx: ServiceContext, type: SagaEvent): EventHandler {
+  return async (tx, event) => {
+    const orderId = String(event.data.orderId ?? event.key);
+    const from = await orders.statusForUpdate(tx, orderId);
+    if (!from) throw new PermanentError(`${type} names unknown order ${orderId}`);
+    let to;
+    try {
+      to = nextStatus(from, type);
+    } catch (error) {
+      if (error instanceof InvalidTransitionError) throw new PermanentError(error.message);
+      throw error;
+    }
+    const { orderId: _id, items: _items, address: _address, ...detail } = event.data;
+    await orders.addHistory(tx, orderId, type, to, detail);
+    if (to !== from) await orders.setStatus(tx, orderId, to);
+    const outcome = outcomeEvent(from, to);
+    if (outcome) await ctx.publish(tx, 'order.events', outcome, orderId, { orderId, ...detail });
+  };
+}
+
+export function sagaHandlers(ctx: ServiceContext): HandlerMap {
+  const on = (type: SagaEvent) => applySagaEvent(ctx, type);
+  return {
+    'inventory.events': { StockReserved: on('StockReserved'), StockRejected: on('StockRejected'), StockReleased: on('StockReleased') },
+    'delivery.events': { DeliveryScheduled: on('DeliveryScheduled'), DeliveryFailed: on('DeliveryFailed') },
+  };
+}

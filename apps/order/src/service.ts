@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Dependency, type ServiceDefinition } from '@msa/service-kit';
+import { orderEnvSchema, type OrderEnv } from './env.ts';
+import { getOrderRoute } from './get-order/get-order.http.ts';
+import { placeOrderRoute } from './place-order/place-order.http.ts';
+import { sagaHandlers } from './saga/apply-saga-event.ts';
+
+const dir = path.resolve(import.meta.dirname, '..');
+const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+
+let delivery: Dependency | undefined;
+
+export const orderService: ServiceDefinition<OrderEnv> = {
+  dir,
+  version,
+  envSchema: orderEnvSchema,
+  handlers: (ctx) => sagaHandlers(ctx),
+  routes(app, ctx) {
+    delivery = new Dependency({
+      name: 'delivery',
+      baseUrl: ctx.env.DELIVERY_URL,
+      timeoutMs: ctx.env.QUOTE_TIMEOUT_MS,
+      errorThresholdPercentage: 50,
+      resetTimeoutMs: ctx.env.BREAKER_RESET_MS,
+      volumeThreshold: ctx.env.BREAKER_VOLUME_THRESHOLD,
+      log: ctx.log,
+      metrics: ctx.metrics,
+    });
+    const dep = delivery;
+    placeOrderRoute(app, ctx, dep);
+    getOrderRoute(app, ctx);
+    app.get('/dependencies', { schema: { summary: 'State of the circuit breaker of each synchronous dependency' } }, async () => ({
+      delivery: { state: dep.state },
+    }));
+  },
+  onStop: () => delivery?.shutdown(),
+};

@@ -1,0 +1,25 @@
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+export type Tx = pg.PoolClient;
+
+export function createPool(url: string, max = 10): Pool {
+  // Short connect timeout: readiness must flip quickly when the database goes away.
+  return new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
+}
+
+/** Runs fn in one transaction: a state change and its outbox rows commit together, or not at all. */
+export async function withTransaction<T>(pool: Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

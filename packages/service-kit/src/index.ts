@@ -1,0 +1,16 @@
+export { baseEnvSchema, loadEnv, EnvError, type BaseEnv } from './config/env.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { createPool, withTransaction, type Pool, type Tx } from './db/pool.ts';
+export { migrate } from './db/migrate.ts';
+export { newEnvelope, parseEnvelope, envelopeSchema, InvalidMessageError, type Envelope } from './events/envelope.ts';
+export { topicName } from './events/topics.ts';
+export { enqueue } from './events/outbox.ts';
+export { createProducer, type StringProducer } from './messaging/kafka.ts';
+export { OutboxRelay } from './messaging/relay.ts';
+export { IdempotentConsumer, PermanentError, type EventHandler, type HandlerMap } from './messaging/consumer.ts';
+export { createMetrics, type Metrics } from './metrics.ts';
+export { createHttpApp, type Check } from './http/app.ts';
+export { DomainError, NotFoundError, ConflictError } from './http/errors.ts';
+export { Dependency, type BreakerState } from './http/dependency.ts';
+export { startService, runService, type ServiceContext, type ServiceDefinition, type RunningService } from './runtime/service.ts';
+export { jsonSchema } from './http/schema.ts';

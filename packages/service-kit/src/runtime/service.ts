@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { parseServiceFile, type ServiceEntry } from '@msa/catalog';
+import { baseEnvSchema, loadEnv, type BaseEnv } from '../config/env.ts';
+import { migrate } from '../db/migrate.ts';
+import { createPool, type Pool, type Tx } from '../db/pool.ts';
+import { newEnvelope } from '../events/envelope.ts';
+import { enqueue } from '../events/outbox.ts';
+import { topicName } from '../events/topics.ts';
+import { createHttpApp, type Check } from '../http/app.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { IdempotentConsumer, type HandlerMap } from '../messaging/consumer.ts';
+import { createProducer, type StringProducer } from '../messaging/kafka.ts';
+import { OutboxRelay } from '../messaging/relay.ts';
+import { createMetrics, type Metrics } from '../metrics.ts';
+
+export interface ServiceContext<E extends BaseEnv = BaseEnv> {
+  env: E;
+  entry: ServiceEntry;
+  log: Logger;
+  pool: Pool;
+  producer: StringProducer;
+  metrics: Metrics;
+  /** Writes an event to the outbox inside tx; it is published after the transaction commits. */
+  publish(tx: Tx, topic: string, type: string, key: string, data: Record<string, unknown>): Promise<void>;
+}
+
+export interface ServiceDefinition<E extends BaseEnv = BaseEnv> {
+  /** The service's folder, holding service.yaml and migrations/. */
+  dir: string;
+  version: string;
+  /** The service's own settings on top of the base ones (extend baseEnvSchema). */
+  envSchema?: z.ZodType<E>;
+  handlers?: (ctx: ServiceContext<E>) => HandlerMap;
+  routes: (app: FastifyInstance, ctx: ServiceContext<E>) => Promise<void> | void;
+  /** Extra readiness checks and cleanup (for example a circuit breaker's timers). */
+  checks?: (ctx: ServiceContext<E>) => Check[];
+  onStop?: () => Promise<void> | void;
+}
+
+export interface RunningService {
+  url: string;
+  app: FastifyInstance;
+  ctx: ServiceContext;
+  stop(): Promise<void>;
+}
+
+function readEntry(dir: string): ServiceEntry {
+  const file = path.join(dir, 'service.yaml');
+  const { entry, issues } = parseServiceFile(file, readFileSync(file, 'utf8'));
+  if (!entry) throw new Error(issues.map((i) => `${i.file}: ${i.field}: ${i.message}`).join('\n'));
+  return entry;
+}
+
+/** Checks that the code's topics are the ones the catalog declares, so the catalog cannot lie. */
+function assertTopics(entry: ServiceEntry, handlers: HandlerMap): void {
+  for (const topic of Object.keys(handlers)) {
+    if (!entry.topics.consumes.includes(topic)) {
+      throw new Error(`${entry.name} handles topic "${topic}" but service.yaml topics.consumes does not list it`);
+    }
+  }
+}
+
+/** Starts a service: env, migrations, HTTP, outbox relay and consumer; SIGTERM stops it gracefully. */
+export async function startService<E extends BaseEnv>(
+  def: ServiceDefinition<E>,
+  rawEnv: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService> {
+  const entry = readEntry(def.dir);
+  const env = loadEnv((def.envSchema ?? baseEnvSchema) as z.ZodType<E>, { SERVICE_NAME: entry.name, PORT: String(entry.port), ...rawEnv });
+  const log = createLogger(entry.name, env.LOG_LEVEL);
+  const metrics = createMetrics(entry.name);
+  await migrate(env.DATABASE_URL, path.join(def.dir, entry.database.migrations), log);
+  const pool = createPool(env.DATABASE_URL);
+  const producer = createProducer(`${entry.name}-producer`, env.KAFKA_BROKERS);
+  const ctx: ServiceContext<E> = {
+    env,
+    entry,
+    log,
+    pool,
+    producer,
+    metrics,
+    async publish(tx, topic, type, key, data) {
+      if (!entry.topics.produces.includes(topic)) {
+        throw new Error(`${entry.name} publishes to "${topic}" but service.yaml topics.produces does not list it`);
+      }
+      await enqueue(tx, topic, newEnvelope(entry.name, type, key, data));
+    },
+  };
+
+  const handlers = def.handlers?.(ctx) ?? {};
+  assertTopics(entry, handlers);
+  const relay = new OutboxRelay({ pool, producer, topicPrefix: env.TOPIC_PREFIX, batchSize: env.OUTBOX_BATCH_SIZE, pollMs: env.OUTBOX_POLL_MS, log, metrics });
+  const consumer =
+    Object.keys(handlers).length > 0
+      ? new IdempotentConsumer({
+          service: entry.name,
+          brokers: env.KAFKA_BROKERS,
+          topicPrefix: env.TOPIC_PREFIX,
+          deadLetterTopic: `${entry.name}.dlq`,
+          handlers,
+          pool,
+          producer,
+          maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
+          retryBaseMs: env.CONSUMER_RETRY_BASE_MS,
+          log,
+          metrics,
+        })
+      : undefined;
+
+  let shuttingDown = false;
+  const kafkaTopics = [...entry.topics.produces, ...entry.topics.consumes].map((t) => topicName(env.TOPIC_PREFIX, t));
+  const app = await createHttpApp({
+    service: entry.name,
+    version: def.version,
+    description: entry.description,
+    log,
+    metrics,
+    paths: entry.http,
+    isShuttingDown: () => shuttingDown,
+    readinessChecks: [
+      { name: 'database', check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'kafka', check: async () => void (await producer.metadata({ topics: kafkaTopics, forceUpdate: true, retries: 0 })) },
+      { name: 'outbox', check: async () => { if (!relay.healthy) throw new Error('relay cannot publish'); } },
+      ...(def.checks?.(ctx) ?? []),
+    ],
+  });
+  await def.routes(app, ctx);
+  await relay.start();
+  await consumer?.start();
+  await app.listen({ host: env.HOST, port: env.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const url = `http://${env.HOST}:${port}`;
+  log.info({ url, topicPrefix: env.TOPIC_PREFIX }, 'service started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      shuttingDown = true;
+      log.info('shutting down: finishing in-flight requests and messages');
+      await consumer?.stop();
+      await app.close(); // waits for in-flight requests
+      await relay.stop(); // publishes what those requests wrote
+      await def.onStop?.();
+      await producer.close().catch(() => undefined);
+      await pool.end();
+      log.info('stopped');
+    })());
+  return { url, app, ctx: ctx as unknown as ServiceContext, stop };
+}
+
+/** For main.ts: start, and stop on SIGTERM/SIGINT within the shutdown timeout. */
+export async function runService<E extends BaseEnv>(def: ServiceDefinition<E>): Promise<void> {
+  let running: RunningService;
+  try {
+    running = await startService(def);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+  const timeoutMs = running.ctx.env.SHUTDOWN_TIMEOUT_MS;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        running.ctx.log.error({ timeoutMs }, 'shutdown timed out');
+        process.exit(1);
+      }, timeoutMs).unref();
+      running.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          running.ctx.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
