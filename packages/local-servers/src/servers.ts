@@ -1,8 +1,11 @@
+import path from 'node:path';
 import { type ConnectionSettings, connectionSettings, loadConfig, type ServersConfig } from './config.ts';
 import { installKafka, kafkaVersion } from './kafka/install.ts';
 import { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
 import { installPostgres } from './postgres/install.ts';
 import { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
+import { withLock } from './lock.ts';
+import { checkPrerequisites } from './prerequisites.ts';
 import { type Log, residentBytes, silent } from './system.ts';
 
 export interface ServerStatus {
@@ -15,6 +18,8 @@ export interface ServerStatus {
   dataDir: string;
 }
 
+const serversLock = (config: ServersConfig) => path.join(config.localDir, 'servers');
+
 export interface Options {
   config?: ServersConfig;
   log?: Log;
@@ -22,22 +27,29 @@ export interface Options {
 
 /** Installs whatever is missing: PostgreSQL from Debian's packages, the broker's jars from Maven Central. */
 export async function installServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
-  await installPostgres(log);
-  await installKafka(config, log);
+  await checkPrerequisites(config);
+  await withLock(path.join(config.toolsDir, 'install'), async () => {
+    await installPostgres(log);
+    await installKafka(config, log);
+  });
 }
 
 /** Starts both servers (installing first if needed) and returns how to reach them. */
 export async function startServers({ config = loadConfig(), log = silent }: Options = {}): Promise<ConnectionSettings> {
   await installServers({ config, log });
-  // One after the other: on two cores the JVM's start-up and initdb would only slow each other down.
-  await startPostgres(config, log);
-  await startKafka(config, log);
+  await withLock(serversLock(config), async () => {
+    // One after the other: on two cores the JVM's start-up and initdb would only slow each other down.
+    await startPostgres(config, log);
+    await startKafka(config, log);
+  });
   return connectionSettings(config);
 }
 
 export async function stopServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
-  await stopKafka(config, log);
-  await stopPostgres(config, log);
+  await withLock(serversLock(config), async () => {
+    await stopKafka(config, log);
+    await stopPostgres(config, log);
+  });
 }
 
 export function serverStatus(config: ServersConfig = loadConfig()): ServerStatus[] {

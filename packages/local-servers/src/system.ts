@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { which } from 'zx';
-import { PrerequisiteError } from './errors.ts';
 
 export type Log = (line: string) => void;
 export const silent: Log = () => {};
 
 export const isRoot = (): boolean => process.getuid?.() === 0;
-
-/** The path of a command on PATH, or a PrerequisiteError saying what to install. */
-export async function requireCommand(command: string, howToGet: string): Promise<string> {
-  const found = await which(command, { nothrow: true });
-  if (!found) throw new PrerequisiteError(`'${command}' was not found on PATH: ${howToGet}`);
-  return found;
-}
 
 /** True while the process exists and is not a zombie waiting to be reaped. */
 export function isAlive(pid: number): boolean {

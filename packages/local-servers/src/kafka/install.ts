@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { $ } from 'zx';
+import { $, which } from 'zx';
 import type { ServersConfig } from '../config.ts';
 import { PrerequisiteError } from '../errors.ts';
-import { type Log, requireCommand } from '../system.ts';
+import type { Log } from '../system.ts';
 
 /** The pom that declares the broker's jars; its <kafka.version> is the one version we run. */
 export const brokerPom = path.resolve(import.meta.dirname, '../../kafka/pom.xml');
@@ -25,15 +25,26 @@ export function isKafkaInstalled(config: ServersConfig): boolean {
   return existsSync(completeMarker(kafkaLibsDir(config)));
 }
 
-export async function requireJava(): Promise<string> {
-  const java = await requireCommand('java', 'the Kafka broker needs Java 17 or newer: apt-get install -y openjdk-17-jre-headless');
-  const version = await $({ quiet: true })`${java} -version`;
+const javaHint = 'the Kafka broker needs Java 17 or newer: apt-get install -y openjdk-17-jre-headless';
+
+/** Why Java cannot run the broker, or undefined when it can. */
+export async function javaProblem(): Promise<string | undefined> {
+  const java = await which('java', { nothrow: true });
+  if (!java) return `Java: 'java' is not on PATH; ${javaHint}`;
+  const version = await $({ quiet: true, nothrow: true })`${java} -version`;
   const major = /version "(\d+)/.exec(version.stderr + version.stdout)?.[1];
-  if (major && Number(major) < 17) {
-    throw new PrerequisiteError(`Java ${major} found at ${java}; the Kafka broker needs Java 17 or newer: apt-get install -y openjdk-17-jre-headless`);
-  }
-  return java;
+  if (!major) return `Java: '${java} -version' did not tell its version; ${javaHint}`;
+  if (Number(major) < 17) return `Java: ${java} is Java ${major}; ${javaHint}`;
+  return undefined;
 }
+
+export async function requireJava(): Promise<string> {
+  const problem = await javaProblem();
+  if (problem) throw new PrerequisiteError(problem);
+  return (await which('java'))!;
+}
+
+export const mavenHint = "Maven (mvn): it fetches the Kafka broker's jars from Maven Central; install it: apt-get install -y maven";
 
 /** Fetches the broker's runtime jars from Maven Central into .tools/kafka/<version>/libs; idempotent. */
 export async function installKafka(config: ServersConfig, log: Log): Promise<string> {
@@ -43,7 +54,8 @@ export async function installKafka(config: ServersConfig, log: Log): Promise<str
     log(`kafka: broker ${kafkaVersion()} jars present (${libs})`);
     return libs;
   }
-  const mvn = await requireCommand('mvn', 'the Kafka broker jars are fetched from Maven Central with Maven: apt-get install -y maven');
+  const mvn = await which('mvn', { nothrow: true });
+  if (!mvn) throw new PrerequisiteError(mavenHint);
   log(`kafka: fetching broker ${kafkaVersion()} jars from Maven Central...`);
   // Fetch into a private folder and rename: two concurrent installs never see half a classpath.
   const staging = `${libs}.staging-${process.pid}`;

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { $ } from 'zx';
+import { $, which } from 'zx';
 import { PrerequisiteError } from '../errors.ts';
-import { isRoot, type Log, requireCommand } from '../system.ts';
+import { isRoot, type Log } from '../system.ts';
 
 const debianRoot = '/usr/lib/postgresql';
 
@@ -16,6 +16,15 @@ export function findPostgresBinDir(): string | undefined {
     .find((bin) => existsSync(path.join(bin, 'postgres')) && existsSync(path.join(bin, 'initdb')));
 }
 
+/** Why PostgreSQL's server can be neither found nor installed here, or undefined when all is well. */
+export async function postgresProblem(): Promise<string | undefined> {
+  if (findPostgresBinDir()) return undefined;
+  const none = `PostgreSQL server: no postgres/initdb under ${debianRoot}/*/bin`;
+  if (!(await which('apt-get', { nothrow: true }))) return `${none} and no apt-get to install it; install Debian's "postgresql" package (or the PostgreSQL server of your system) by hand`;
+  if (!isRoot()) return `${none}; installing it needs root: sudo apt-get update && sudo apt-get install -y postgresql`;
+  return undefined;
+}
+
 /** Installs Debian's `postgresql` package when no server binaries are present; idempotent. */
 export async function installPostgres(log: Log): Promise<string> {
   const present = findPostgresBinDir();
@@ -23,15 +32,9 @@ export async function installPostgres(log: Log): Promise<string> {
     log(`postgres: server binaries present (${present})`);
     return present;
   }
-  const aptGet = await requireCommand(
-    'apt-get',
-    `no PostgreSQL server binaries under ${debianRoot}/*/bin and no apt-get to install them; install PostgreSQL's server (Debian package "postgresql") by hand.`,
-  );
-  if (!isRoot()) {
-    throw new PrerequisiteError(
-      `No PostgreSQL server binaries under ${debianRoot}/*/bin. Install them as root: sudo apt-get update && sudo apt-get install -y postgresql`,
-    );
-  }
+  const problem = await postgresProblem();
+  if (problem) throw new PrerequisiteError(problem);
+  const aptGet = (await which('apt-get'))!;
   log('postgres: installing Debian package "postgresql" (apt-get update + install)...');
   const apt = $({ quiet: true, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   await apt`${aptGet} update`;
