@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { findRepoRoot } from '@msa/catalog';
+import { createContext, type PipelineContext } from './context.ts';
+import { affectedCommand } from './commands/affected.ts';
+import { buildCommand } from './commands/build.ts';
+import { cloneEnvCommand } from './commands/clone-env.ts';
+import { deployCommand } from './commands/deploy.ts';
+import { destroyEnvCommand } from './commands/destroy-env.ts';
+import { previewCommand } from './commands/preview.ts';
+import { promoteCommand } from './commands/promote.ts';
+import { rehearseCommand } from './commands/rehearse.ts';
+import { rollbackCommand } from './commands/rollback.ts';
+import { statusCommand } from './commands/status.ts';
+import { openPullRequestsFromGithub, sweepCommand } from './commands/sweep.ts';
+import { verifyCommand } from './commands/verify.ts';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${v}" is not a whole number`);
+  return n;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('pipeline')
+    .description('The pipeline: what changed, build once, deploy and promote each service dev → test → staging → prod on its own.')
+    .option('--root <dir>', 'repository root (default: found from the working directory)')
+    .option('--commit-state', 'commit the stack config and deployment log after each release change')
+    .option('--push', 'push those commits (rebasing onto others first); implies --commit-state')
+    .option('--smoke-timeout <seconds>', 'how long a smoke test waits for a service', int, 60)
+    .option('--lock-timeout <seconds>', "how long a deploy waits for another update's stack lock", int, 1800)
+    .showHelpAfterError();
+
+  const ctx = (): PipelineContext => {
+    const o = program.opts<{ root?: string; commitState?: boolean; push?: boolean; smokeTimeout: number; lockTimeout: number }>();
+    return createContext({
+      root: o.root ?? findRepoRoot(),
+      commit: Boolean(o.commitState || o.push),
+      push: Boolean(o.push),
+      smokeTimeoutMs: o.smokeTimeout * 1000,
+      lockTimeoutMs: o.lockTimeout * 1000,
+    });
+  };
+
+  program
+    .command('affected')
+    .description('the services a change touches, each with its reasons (table, or JSON with a workflow matrix)')
+    .requiredOption('--base <ref>', 'compare from the merge base of this ref and HEAD')
+    .option('--head <ref>', 'the change', 'HEAD')
+    .option('--json', 'print JSON (services, reasons, stacks, matrix)')
+    .option('--github-output [file]', 'also write services/matrix/stacks to $GITHUB_OUTPUT')
+    .action(async (o: { base: string; head: string; json?: boolean; githubOutput?: string | boolean }) => {
+      const githubOutput = o.githubOutput === true ? process.env.GITHUB_OUTPUT : o.githubOutput || undefined;
+      if (o.githubOutput === true && !githubOutput) throw new Error('--github-output without a file needs $GITHUB_OUTPUT');
+      await affectedCommand({ root: ctx().root, base: o.base, head: o.head, ...(o.json ? { json: true } : {}), ...(githubOutput ? { githubOutput } : {}) });
+    });
+
+  program
+    .command('build <service>')
+    .description('typecheck, test, pack the bundle (digest), build the image when an engine exists; write the build record')
+    .option('--repository <prefix>', 'image repository prefix (default $MSA_IMAGE_REPOSITORY or local/msa)')
+    .option('--push-image', 'push the image when one was built')
+    .action(async (service: string, o: { repository?: string; pushImage?: boolean }) => {
+      await buildCommand(ctx(), { service, ...(o.repository ? { repository: o.repository } : {}), push: Boolean(o.pushImage) });
+    });
+
+  program
+    .command('deploy <service>')
+    .description("set the service's release in the stack config, pulumi up (waiting for the lock), smoke test, roll back on failure")
+    .requiredOption('--env <stack>', 'the stack: the first stage or a clone')
+    .option('--build-commit <sha>', 'deploy the build of this commit (default HEAD)')
+    .action(async (service: string, o: { env: string; buildCommit?: string }) => {
+      await deployCommand(ctx(), { service, env: o.env, ...(o.buildCommit ? { commit: o.buildCommit } : {}) });
+    });
+
+  program
+    .command('verify <service>')
+    .description("the stage's tests against the running service; records the result for promote")
+    .requiredOption('--env <stack>', 'the stack')
+    .action(async (service: string, o: { env: string }) => {
+      await verifyCommand(ctx(), { service, env: o.env });
+    });
+
+  program
+    .command('promote [service]')
+    .description('move the exact artifact that passed in --from into the next stage --to')
+    .requiredOption('--from <stack>', 'the stage it passed in')
+    .requiredOption('--to <stack>', 'the next stage')
+    .option('--all', 'promote every service whose release passed in --from')
+    .action(async (service: string | undefined, o: { from: string; to: string; all?: boolean }) => {
+      await promoteCommand(ctx(), { ...(service ? { service } : {}), all: Boolean(o.all), from: o.from, to: o.to });
+    });
+
+  program
+    .command('rollback <service>')
+    .description('put back a release that passed in the stack before')
+    .requiredOption('--env <stack>', 'the stack')
+    .option('--to <version-or-commit>', 'which earlier release (default: the one before the current)')
+    .action(async (service: string, o: { env: string; to?: string }) => {
+      await rollbackCommand(ctx(), { service, env: o.env, ...(o.to ? { to: o.to } : {}) });
+    });
+
+  program
+    .command('clone-env')
+    .description('copy a stack (config and releases) under a preview name and bring it up')
+    .requiredOption('--from <stack>', 'the stack to copy')
+    .requiredOption('--to <name>', 'pr-<n>, preview-<name> or rehearsal-<name>')
+    .option('--target <target>', 'override msa:target (e.g. local)')
+    .option('--no-up', 'only write the config')
+    .action(async (o: { from: string; to: string; target?: string; up: boolean }) => {
+      await cloneEnvCommand(ctx(), { from: o.from, to: o.to, up: o.up, ...(o.target ? { target: o.target } : {}) });
+    });
+
+  program
+    .command('destroy-env <stack>')
+    .description("destroy a clone's resources and remove its stack")
+    .action(async (stack: string) => {
+      await destroyEnvCommand(ctx(), { stack });
+    });
+
+  program
+    .command('sweep')
+    .description('destroy clones whose pull request is closed or whose time to live has passed')
+    .option('--ttl <hours>', 'time to live since the last update', int, 72)
+    .option('--open-prs <list>', '"github" to ask the GitHub API, or a comma-separated list of open PR numbers')
+    .option('--dry-run', 'say what would be destroyed')
+    .action(async (o: { ttl: number; openPrs?: string; dryRun?: boolean }) => {
+      const open =
+        o.openPrs === undefined ? undefined : o.openPrs === 'github' ? await openPullRequestsFromGithub() : o.openPrs.split(',').filter(Boolean).map(int);
+      await sweepCommand(ctx(), { ttlHours: o.ttl, ...(open ? { openPullRequests: open } : {}), dryRun: Boolean(o.dryRun) });
+    });
+
+  program
+    .command('preview')
+    .description('pulumi preview of a stack, summarised (and commented on a pull request)')
+    .requiredOption('--stack <stack>', 'the stack')
+    .option('--comment-pr <number>', 'comment the summary on this pull request', int)
+    .action(async (o: { stack: string; commentPr?: number }) => {
+      await previewCommand(ctx(), { stack: o.stack, ...(o.commentPr !== undefined ? { commentOn: o.commentPr } : {}) });
+    });
+
+  program
+    .command('status')
+    .description('every environment by every service: version, when, which commit, and drift from git')
+    .option('--ref <ref>', 'read release state from this commit', 'HEAD')
+    .option('--stack <stack...>', 'only these stacks')
+    .option('--json', 'print JSON')
+    .option('--fail-on-drift', 'exit non-zero when a stack differs from git')
+    .action(async (o: { ref: string; stack?: string[]; json?: boolean; failOnDrift?: boolean }) => {
+      await statusCommand(ctx(), { ref: o.ref, ...(o.stack ? { stacks: o.stack } : {}), json: Boolean(o.json), failOnDrift: Boolean(o.failOnDrift) });
+    });
+
+  program
+    .command('rehearse <service>')
+    .description('the whole chain on this machine with local clones standing in for every stage; prints lead times')
+    .option('--source <stack>', 'the stack each stand-in is cloned from', 'local')
+    .option('--keep', 'keep the stand-in stacks')
+    .action(async (service: string, o: { source: string; keep?: boolean }) => {
+      await rehearseCommand(ctx(), { service, source: o.source, keep: Boolean(o.keep) });
+    });
+
+  return program;
+}
+
+if (import.meta.main) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((e: Error) => {
+      process.stderr.write(`pipeline: ${e.message}\n`);
+      process.exitCode = e.name === 'DriftError' ? 3 : 1;
+    });
+}

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PipelineContext } from '../context.ts';
+import { Git } from '../git/git.ts';
+import { exec } from '../process/exec.ts';
+import { TOOLS_ROOT } from '../pulumi/run.ts';
+import { writeBuildRecord, type BuildRecord } from '../records/builds.ts';
+import { bundleFiles, packBundle } from '../build/bundle.ts';
+
+export interface BuildOptions {
+  service: string;
+  /** Image repository prefix; the release image is <repository>/<service>@sha256:<digest>. */
+  repository?: string;
+  /** Push the image when an engine built one. */
+  push?: boolean;
+}
+
+type Step = BuildRecord['steps'][number];
+
+export class BuildFailedError extends Error {
+  readonly steps: Step[];
+  constructor(message: string, steps: Step[]) {
+    super(message);
+    this.name = 'BuildFailedError';
+    this.steps = steps;
+  }
+}
+
+/**
+ * Build once: typecheck, test, pack the service bundle (its digest is the artifact's identity),
+ * then build the image when a container engine is there. Steps that cannot run here are
+ * skipped with the reason, never silently. Writes .local/builds/<service>/<commit>.json.
+ */
+export async function buildCommand(ctx: PipelineContext, opts: BuildOptions): Promise<BuildRecord> {
+  const service = ctx.catalog().byName(opts.service);
+  const dir = path.relative(ctx.root, service.dir);
+  const git = new Git(ctx.root);
+  if (!(await git.isClean([dir]))) {
+    throw new Error(`${dir} has uncommitted changes; a build is named by its commit, so commit them first`);
+  }
+  const commit = await git.revParse('HEAD');
+  const pkg = JSON.parse(readFileSync(path.join(service.dir, 'package.json'), 'utf8')) as { version?: string };
+  const version = `${pkg.version ?? '0.0.0'}-${commit.slice(0, 7)}`;
+  const steps: Step[] = [];
+  const bin = (name: string) => path.join(TOOLS_ROOT, 'node_modules/.bin', name);
+
+  const step = async (name: string, run: () => Promise<Omit<Step, 'name' | 'ms'>>) => {
+    const started = Date.now();
+    const r = await run();
+    const s = { name, ...r, ms: Date.now() - started };
+    steps.push(s);
+    ctx.log(`build ${service.name}: ${name}: ${s.status} (${s.ms} ms) ${s.detail}`);
+    if (s.status === 'failed') throw new BuildFailedError(`Build of ${service.name} failed at ${name}: ${s.detail}`, steps);
+  };
+
+  await step('typecheck', async () => {
+    const tsconfig = path.join(dir, 'tsconfig.json');
+    if (!existsSync(path.join(ctx.root, tsconfig))) return { status: 'failed', detail: `${tsconfig} not found; every service typechecks on its own` };
+    const r = await exec(bin('tsc'), ['-p', tsconfig, '--noEmit'], { cwd: ctx.root });
+    return r.exitCode === 0 ? { status: 'passed', detail: `tsc -p ${tsconfig}` } : { status: 'failed', detail: (r.stdout + r.stderr).trim().split('\n').slice(0, 20).join('\n') };
+  });
+
+  await step('test', async () => {
+    const testDir = path.join(dir, 'test');
+    if (!existsSync(path.join(ctx.root, testDir))) return { status: 'failed', detail: `${testDir} not found; a service ships with its tests` };
+    const r = await exec(bin('vitest'), ['run', `${testDir}/`], { cwd: ctx.root });
+    const summary = /Tests\s+.*$/m.exec((r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, ''))?.[0] ?? '';
+    return r.exitCode === 0
+      ? { status: 'passed', detail: `vitest run ${testDir}: ${summary}` }
+      : { status: 'failed', detail: `vitest run ${testDir}: ${summary}\n${(r.stdout + r.stderr).trim().split('\n').slice(-30).join('\n')}` };
+  });
+
+  let bundle: { digest: string; file: string; bytes: number } | undefined;
+  await step('bundle', async () => {
+    const files = await bundleFiles(ctx.root, dir);
+    bundle = await packBundle(ctx.root, files, path.join(ctx.root, '.local/artifacts', service.name));
+    return { status: 'passed', detail: `${files.length} files, ${bundle.bytes} bytes, ${bundle.digest}` };
+  });
+
+  const repository = opts.repository ?? process.env.MSA_IMAGE_REPOSITORY ?? 'local/msa';
+  let imageDigest = bundle!.digest;
+  await step('image', async () => {
+    const dockerfile = path.join(dir, 'Dockerfile');
+    if (!existsSync(path.join(ctx.root, dockerfile))) return { status: 'skipped', detail: `no ${dockerfile}; the bundle is the artifact` };
+    const engine = await exec('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd: ctx.root }).catch((e: Error) => ({ exitCode: 127, stdout: '', stderr: e.message }));
+    if (engine.exitCode !== 0) {
+      const why = engine.exitCode === 127 || /not found|ENOENT/.test(engine.stderr) ? 'the docker CLI is not installed' : `docker info failed: ${engine.stderr.trim().split('\n')[0]}`;
+      return { status: 'skipped', detail: `no Docker engine (${why}); the release uses the bundle digest ${bundle!.digest}` };
+    }
+    const tag = `${repository}/${service.name}:${commit.slice(0, 12)}`;
+    const built = await exec('docker', ['build', '-f', dockerfile, '-t', tag, '--label', `org.opencontainers.image.revision=${commit}`, '.'], { cwd: ctx.root, stream: true });
+    if (built.exitCode !== 0) return { status: 'failed', detail: `docker build ${tag} failed` };
+    if (opts.push) {
+      const pushed = await exec('docker', ['push', tag], { cwd: ctx.root, stream: true });
+      if (pushed.exitCode !== 0) return { status: 'failed', detail: `docker push ${tag} failed` };
+    }
+    const inspect = await exec('docker', ['inspect', '--format', opts.push ? '{{index .RepoDigests 0}}' : '{{.Id}}', tag], { cwd: ctx.root });
+    imageDigest = /sha256:[0-9a-f]{64}/.exec(inspect.stdout)?.[0] ?? imageDigest;
+    return { status: 'passed', detail: `${tag} ${imageDigest}` };
+  });
+
+  const record: BuildRecord = {
+    service: service.name,
+    commit,
+    version,
+    digest: imageDigest,
+    image: `${repository}/${service.name}@${imageDigest}`,
+    artifact: path.relative(ctx.root, bundle!.file),
+    builtAt: ctx.now().toISOString(),
+    steps,
+  };
+  const file = writeBuildRecord(ctx.root, record);
+  ctx.log(`build ${service.name}: ${record.image} (record ${path.relative(ctx.root, file)})`);
+  return record;
+}

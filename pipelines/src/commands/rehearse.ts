@@ -1,0 +1,73 @@
+import { rmSync } from 'node:fs';
+import type { PipelineContext } from '../context.ts';
+import { renderTable } from '../output/table.ts';
+import { deploymentLogPath } from '../records/deployments.ts';
+import { buildCommand } from './build.ts';
+import { cloneEnvCommand } from './clone-env.ts';
+import { deployCommand } from './deploy.ts';
+import { destroyEnvCommand } from './destroy-env.ts';
+import { promoteCommand } from './promote.ts';
+import { verifyCommand } from './verify.ts';
+
+export interface RehearseOptions {
+  service: string;
+  /** The stack every stand-in stage is cloned from (the `local` stack on this machine). */
+  source?: string;
+  /** Keep the stand-in stacks afterwards (default: destroy them). */
+  keep?: boolean;
+  /** Config each stand-in stage gets on top of the clone (e.g. its own port offset). */
+  stageConfig?: (stage: string, index: number) => Record<string, unknown>;
+}
+
+export interface StageTiming {
+  stage: string;
+  step: string;
+  ms: number;
+}
+
+/**
+ * The whole chain on this machine for one service: local clones stand in for every stage,
+ * then build once → deploy to the first → verify → promote → verify ... → last, with the
+ * lead time of each step printed.
+ */
+export async function rehearseCommand(ctx: PipelineContext, opts: RehearseOptions): Promise<StageTiming[]> {
+  const source = opts.source ?? 'local';
+  const chain = ctx.chain.map((s) => `rehearsal-${s}`);
+  const rctx: PipelineContext = { ...ctx, chain, commit: false, push: false };
+  const timings: StageTiming[] = [];
+  const timed = async <T>(stage: string, step: string, run: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const out = await run();
+    timings.push({ stage, step, ms: Date.now() - started });
+    return out;
+  };
+  try {
+    for (const [i, stage] of chain.entries()) {
+      await timed(stage, `clone ${source}`, () => cloneEnvCommand(rctx, { from: source, to: stage, set: opts.stageConfig?.(stage, i) ?? {} }));
+    }
+    await timed('-', 'build', () => buildCommand(rctx, { service: opts.service }));
+    await timed(chain[0]!, 'deploy', () => deployCommand(rctx, { service: opts.service, env: chain[0]! }));
+    await timed(chain[0]!, 'verify', () => verifyCommand(rctx, { service: opts.service, env: chain[0]! }));
+    for (let i = 1; i < chain.length; i++) {
+      await timed(chain[i]!, 'promote', () => promoteCommand(rctx, { service: opts.service, from: chain[i - 1]!, to: chain[i]! }));
+      await timed(chain[i]!, 'verify', () => verifyCommand(rctx, { service: opts.service, env: chain[i]! }));
+    }
+  } finally {
+    if (!opts.keep) {
+      for (const stage of chain) {
+        await destroyEnvCommand(rctx, { stack: stage }).catch((e: Error) => ctx.log(`rehearsal: cleaning ${stage} failed: ${e.message}`));
+        rmSync(deploymentLogPath(ctx.root, stage), { force: true });
+      }
+    }
+    if (timings.length > 0) ctx.log(renderLeadTimes(opts.service, timings));
+  }
+  return timings;
+}
+
+export function renderLeadTimes(service: string, timings: StageTiming[]): string {
+  const total = timings.filter((t) => !t.step.startsWith('clone')).reduce((a, t) => a + t.ms, 0);
+  return (
+    `Rehearsal of ${service}: lead time ${(total / 1000).toFixed(1)} s from build to the last stage\n` +
+    renderTable(['stage', 'step', 'seconds'], timings.map((t) => [t.stage, t.step, (t.ms / 1000).toFixed(2)]))
+  );
+}

@@ -1,0 +1,126 @@
+import type { PipelineContext } from '../context.ts';
+import { Git } from '../git/git.ts';
+import { lastPassed, parseDeploymentLog, DEPLOYMENTS_DIR } from '../records/deployments.ts';
+import { renderTable } from '../output/table.ts';
+import { listStackConfigs, parseReleases, stackConfigFile } from '../stacks/config.ts';
+import { sameArtifact, type Release, type Releases } from '../stacks/release.ts';
+
+export type DriftState = 'in-sync' | 'drifted' | 'not-deployed' | 'not-released' | 'unknown';
+
+export interface ServiceStatus {
+  service: string;
+  /** What git (the stack's config at the ref) says the stack runs. */
+  release: Release | null;
+  /** When it last passed there, from the deployment log in git. */
+  deployedAt: string | null;
+  /** What the stack itself reports running (its `releases` output). */
+  running: Release | null;
+  state: DriftState;
+  detail: string;
+}
+
+export interface StackStatus {
+  stack: string;
+  reachable: boolean;
+  detail: string;
+  services: ServiceStatus[];
+}
+
+export interface StatusResult {
+  ref: string;
+  commit: string;
+  stacks: StackStatus[];
+  drifted: { stack: string; service: string; detail: string }[];
+}
+
+export class DriftError extends Error {
+  readonly result: StatusResult;
+  constructor(result: StatusResult) {
+    super(`Drift between git and the stacks:\n${result.drifted.map((d) => `  - ${d.stack}/${d.service}: ${d.detail}`).join('\n')}`);
+    this.name = 'DriftError';
+    this.result = result;
+  }
+}
+
+/**
+ * Every environment by every service: the release git says (from the stack configs at `ref`),
+ * when it passed there, and whether the stack runs the same thing (drift). Read-only.
+ */
+export async function statusCommand(
+  ctx: PipelineContext,
+  opts: { ref?: string; stacks?: string[]; json?: boolean; failOnDrift?: boolean } = {},
+): Promise<StatusResult> {
+  const git = new Git(ctx.root);
+  const ref = opts.ref ?? 'HEAD';
+  const commit = await git.revParse(ref);
+  const services = ctx.catalog().services.map((s) => s.name);
+  const stacks = opts.stacks ?? orderStacks(ctx.chain, listStackConfigs(ctx.root));
+  const result: StatusResult = { ref, commit, stacks: [], drifted: [] };
+
+  for (const stack of stacks) {
+    const text = await git.show(commit, stackConfigFile(stack));
+    const releases: Releases = text === undefined ? {} : parseReleases(text, `${stackConfigFile(stack)} at ${ref}`);
+    const logText = await git.show(commit, `${DEPLOYMENTS_DIR}/${stack}.jsonl`);
+    const records = logText ? parseDeploymentLog(logText, `${DEPLOYMENTS_DIR}/${stack}.jsonl at ${ref}`) : [];
+    const outputs = await ctx.pulumi.outputs(stack).catch(() => undefined);
+    const running = outputs?.releases as Record<string, Release> | undefined;
+    const reachable = outputs !== undefined;
+    const detail = !reachable
+      ? 'stack not reachable or never updated'
+      : running === undefined
+        ? 'the stack exports no `releases` output'
+        : 'ok';
+    const rows: ServiceStatus[] = services.map((service) => {
+      const release = releases[service] ?? null;
+      const passed = lastPassed(records.filter((r) => release && sameArtifact(r.release, release)), service);
+      const now = running?.[service] ?? null;
+      let state: DriftState;
+      let why: string;
+      if (!reachable || running === undefined) {
+        state = release ? 'unknown' : 'not-released';
+        why = detail;
+      } else if (!release && !now) {
+        state = 'not-released';
+        why = 'no release in git, nothing running';
+      } else if (release && !now) {
+        state = 'not-deployed';
+        why = `git says ${release.version}, the stack runs nothing`;
+      } else if (sameArtifact(release ?? undefined, now ?? undefined)) {
+        state = 'in-sync';
+        why = 'the stack runs what git says';
+      } else {
+        state = 'drifted';
+        why = `git says ${release?.version ?? 'nothing'} (${release?.image ?? '-'}), the stack runs ${now!.version} (${now!.image})`;
+      }
+      if (state === 'drifted' || state === 'not-deployed') result.drifted.push({ stack, service, detail: why });
+      return { service, release, deployedAt: passed?.at ?? null, running: now, state, detail: why };
+    });
+    result.stacks.push({ stack, reachable, detail, services: rows });
+  }
+
+  if (opts.json) ctx.log(JSON.stringify(result, null, 2));
+  else ctx.log(renderStatus(result));
+  if (opts.failOnDrift && result.drifted.length > 0) throw new DriftError(result);
+  return result;
+}
+
+function orderStacks(chain: readonly string[], present: string[]): string[] {
+  return [...chain.filter((s) => present.includes(s)), ...present.filter((s) => !chain.includes(s))];
+}
+
+export function renderStatus(result: StatusResult): string {
+  const rows: string[][] = [];
+  for (const s of result.stacks) {
+    for (const r of s.services) {
+      rows.push([
+        s.stack,
+        r.service,
+        r.release?.version ?? '-',
+        r.release?.commit.slice(0, 10) ?? '-',
+        r.deployedAt ?? '-',
+        r.state === 'in-sync' ? 'in sync' : `${r.state}: ${r.detail}`,
+      ]);
+    }
+  }
+  return `Release state at ${result.ref} (${result.commit.slice(0, 10)})\n` + renderTable(['stack', 'service', 'version', 'commit', 'passed at', 'state'], rows);
+}

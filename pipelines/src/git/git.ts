@@ -1,0 +1,66 @@
+import { exec, execOrThrow } from '../process/exec.ts';
+
+/** Thin wrappers over the git CLI for the questions the pipeline asks of a repository. */
+export class Git {
+  readonly root: string;
+  /** How many git processes this instance started: the benchmark reports it as work done. */
+  calls = 0;
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  async run(args: string[]): Promise<string> {
+    this.calls++;
+    return (await execOrThrow('git', args, { cwd: this.root })).stdout;
+  }
+
+  async tryRun(args: string[]): Promise<string | undefined> {
+    this.calls++;
+    const r = await exec('git', args, { cwd: this.root });
+    return r.exitCode === 0 ? r.stdout : undefined;
+  }
+
+  async revParse(ref: string): Promise<string> {
+    return (await this.run(['rev-parse', '--verify', `${ref}^{commit}`])).trim();
+  }
+
+  async mergeBase(a: string, b: string): Promise<string> {
+    return (await this.run(['merge-base', a, b])).trim();
+  }
+
+  /** Paths changed between two commits (renames count as a delete and an add, so both sides are seen). */
+  async changedFiles(from: string, to: string): Promise<string[]> {
+    const out = await this.run(['diff', '--name-only', '--no-renames', from, to]);
+    return out.split('\n').filter((l) => l.length > 0);
+  }
+
+  /** A file's content at a commit, or undefined when it did not exist there. */
+  async show(ref: string, file: string): Promise<string | undefined> {
+    return this.tryRun(['show', `${ref}:${file}`]);
+  }
+
+  async isClean(paths: string[]): Promise<boolean> {
+    return (await this.run(['status', '--porcelain', '--', ...paths])).trim() === '';
+  }
+
+  /** Commits the given paths only (never anyone else's staged work). */
+  async commitPaths(paths: string[], message: string): Promise<boolean> {
+    await this.run(['add', '--', ...paths]);
+    const staged = await this.run(['diff', '--cached', '--name-only', '--', ...paths]);
+    if (staged.trim() === '') return false;
+    await this.run(['commit', '--quiet', '-m', message, '--', ...paths]);
+    return true;
+  }
+
+  /** Pushes the current branch, rebasing onto the remote first when another run pushed before us. */
+  async pushWithRebase(remote = 'origin', attempts = 5): Promise<void> {
+    const branch = (await this.run(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+    for (let i = 1; ; i++) {
+      const pushed = await this.tryRun(['push', remote, `HEAD:${branch}`]);
+      if (pushed !== undefined) return;
+      if (i >= attempts) throw new Error(`git push to ${remote}/${branch} failed ${attempts} times`);
+      await this.run(['pull', '--rebase', '--quiet', remote, branch]);
+    }
+  }
+}

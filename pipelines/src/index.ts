@@ -1,0 +1,16 @@
+export { createContext, type PipelineContext } from './context.ts';
+export { affectedCommand, matrixOf } from './commands/affected.ts';
+export { computeAffected, type AffectedResult } from './affected/affected.ts';
+export { buildCommand } from './commands/build.ts';
+export { deployCommand } from './commands/deploy.ts';
+export { promoteCommand, PromotionRefused } from './commands/promote.ts';
+export { rollbackCommand } from './commands/rollback.ts';
+export { verifyCommand } from './commands/verify.ts';
+export { cloneEnvCommand } from './commands/clone-env.ts';
+export { destroyEnvCommand } from './commands/destroy-env.ts';
+export { sweepCommand } from './commands/sweep.ts';
+export { previewCommand } from './commands/preview.ts';
+export { statusCommand, DriftError } from './commands/status.ts';
+export { rehearseCommand } from './commands/rehearse.ts';
+export { PROMOTION_CHAIN, promotionRefusal } from './stacks/chain.ts';
+export { Pulumi } from './pulumi/run.ts';
