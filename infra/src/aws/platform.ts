@@ -1,0 +1,69 @@
+import * as pulumi from '@pulumi/pulumi';
+import type { AwsStackConfig } from '../config/aws-schema.ts';
+import { awsTags, PLATFORM, type Env } from '../config/context.ts';
+import { Cluster } from '../cluster/cluster.ts';
+import { Kafka } from '../kafka/kafka.ts';
+import { Network } from '../network/network.ts';
+
+/** What a stack's services land on; cloud stacks export it as `platform` so preview stacks can reuse it. */
+export interface Platform {
+  vpcId: pulumi.Output<string>;
+  dataSubnetGroupName: pulumi.Output<string>;
+  clusterName: pulumi.Output<string>;
+  clusterSecurityGroupId: pulumi.Output<string>;
+  oidcProviderArn: pulumi.Output<string>;
+  oidcIssuer: pulumi.Output<string>;
+  kubeconfig: pulumi.Output<string>;
+  kafkaClusterArn: pulumi.Output<string>;
+  kafkaBootstrap: pulumi.Output<string>;
+  kafkaSecurityGroupId: pulumi.Output<string>;
+}
+
+export const PLATFORM_KEYS = [
+  'vpcId', 'dataSubnetGroupName', 'clusterName', 'clusterSecurityGroupId', 'oidcProviderArn',
+  'oidcIssuer', 'kubeconfig', 'kafkaClusterArn', 'kafkaBootstrap', 'kafkaSecurityGroupId',
+] as const satisfies readonly (keyof Platform)[];
+
+/** A network, an EKS cluster and MSK of the stack's own, sized by its config. */
+export function createPlatform(env: Env, config: AwsStackConfig, opts: pulumi.ComponentResourceOptions): Platform {
+  const { cluster: c, network: n, kafka: k } = config;
+  if (c.mode !== 'create' || !n || !k.brokers) throw new Error('createPlatform needs cluster.mode "create" with network and kafka.brokers');
+  const tags = awsTags(env, PLATFORM);
+  const network = new Network(`${env.stack}-net`, { ...n, tags }, opts);
+  const cluster = new Cluster(`${env.stack}-k8s`, {
+    version: c.version, region: config.region, subnetIds: network.workloadSubnetIds, nodeInstanceTypes: c.nodeInstanceTypes, nodes: c.nodes, nodeDiskGiB: c.nodeDiskGiB, tags,
+  }, opts);
+  const kafka = new Kafka(`${env.stack}-kafka`, {
+    vpcId: network.vpcId, subnetIds: network.dataSubnetIds, version: k.brokers.version, instanceType: k.brokers.instanceType,
+    brokersPerAz: k.brokers.perAz, storageGiB: k.brokers.storageGiB, replication: k.topics.replication, tags,
+  }, opts);
+  return {
+    vpcId: network.vpcId,
+    dataSubnetGroupName: network.dataSubnetGroupName,
+    clusterName: cluster.name,
+    clusterSecurityGroupId: cluster.securityGroupId,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    kubeconfig: cluster.kubeconfig,
+    kafkaClusterArn: kafka.clusterArn,
+    kafkaBootstrap: kafka.bootstrapBrokers,
+    kafkaSecurityGroupId: kafka.securityGroupId,
+  };
+}
+
+/** Another stack's platform, read through a stack reference: how preview environments stay cheap. */
+export function referencePlatform(env: Env, stack: string): Platform {
+  const ref = new pulumi.StackReference(`${env.stack}-platform`, { name: stack });
+  const platform = ref.requireOutput('platform') as pulumi.Output<Record<string, string>>;
+  const field = (key: (typeof PLATFORM_KEYS)[number]) =>
+    platform.apply((p) => {
+      const value = p?.[key];
+      if (typeof value !== 'string' || value === '') {
+        throw new Error(`stack ${stack} exports no platform.${key}; msa:cluster.stack must name a cloud stack deployed by this program`);
+      }
+      return value;
+    });
+  const out = Object.fromEntries(PLATFORM_KEYS.map((k) => [k, field(k)])) as unknown as Platform;
+  out.kubeconfig = pulumi.secret(out.kubeconfig);
+  return out;
+}

@@ -1,0 +1,65 @@
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { Catalog } from '@msa/catalog';
+import type { AwsStackConfig } from '../config/aws-schema.ts';
+import { awsTags, k8sLabels, PLATFORM, type Env } from '../config/context.ts';
+import type { ServicePlan } from '../config/services.ts';
+import { PublicIngress } from '../ingress/public-ingress.ts';
+import { Topics } from '../kafka/topics.ts';
+import { Microservice } from '../service/service.ts';
+import { createPlatform, referencePlatform, PLATFORM_KEYS } from './platform.ts';
+
+/** Everything a cloud stack deploys. Config and catalog arrive validated; nothing here reads config. */
+export function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, plans: ServicePlan[]) {
+  const awsProvider = new aws.Provider(`${env.stack}-aws`, { region: config.region as aws.Region });
+  const shared = config.cluster.mode === 'reference';
+  const platform = config.cluster.mode === 'reference'
+    ? referencePlatform(env, config.cluster.stack)
+    : createPlatform(env, config, { providers: { aws: awsProvider } });
+  const k8sProvider = new k8s.Provider(`${env.stack}-k8s`, { kubeconfig: platform.kubeconfig, enableServerSideApply: true });
+  const opts = { providers: { aws: awsProvider, kubernetes: k8sProvider } };
+  // Preview stacks share a cluster and Kafka: their namespaces and topics carry the stack's name.
+  const prefix = shared ? { namespace: `${env.stack}-`, topic: `${env.stack}.` } : { namespace: '', topic: '' };
+
+  const topics = new Topics(`${env.stack}-topics`, {
+    clusterArn: platform.kafkaClusterArn,
+    names: catalog.topics.map((t) => `${prefix.topic}${t}`),
+    settings: config.kafka.topics,
+  }, opts);
+
+  const host = {
+    env, prefix, database: config.database,
+    vpcId: platform.vpcId, dataSubnetGroupName: platform.dataSubnetGroupName, clusterSecurityGroupId: platform.clusterSecurityGroupId,
+    oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
+    kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,
+  };
+  const services: Record<string, Microservice> = {};
+  for (const plan of plans) {
+    services[plan.service.name] = new Microservice(`${env.stack}-${plan.service.name}`, { plan, host }, { ...opts, dependsOn: [topics] });
+  }
+  const ingresses = plans
+    .filter((p) => p.service.public)
+    .map((p) => {
+      const svc = services[p.service.name];
+      if (!svc) throw new Error(`no resources for public service ${p.service.name}`);
+      const owner = { service: p.service.name, team: p.service.team };
+      return new PublicIngress(`${env.stack}-${p.service.name}-public`, {
+        host: config.ingress.host, zoneId: config.ingress.zoneId, namespace: svc.namespace, serviceName: p.service.name,
+        tags: awsTags(env, owner), labels: k8sLabels(env, owner),
+      }, opts);
+    });
+
+  return {
+    environment: env.environment,
+    platform: shared ? undefined : Object.fromEntries(PLATFORM_KEYS.map((k) => [k, platform[k]])),
+    topics: topics.arns,
+    publicUrls: ingresses.map((i) => i.url),
+    services: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {
+      namespace: s.namespace,
+      repositoryUrl: s.repositoryUrl,
+      database: { address: s.databaseAddress, password: s.databasePassword },
+    }])),
+    owner: PLATFORM.team,
+  };
+}

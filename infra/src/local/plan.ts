@@ -1,0 +1,87 @@
+import path from 'node:path';
+import type { Catalog, Service } from '@msa/catalog';
+import { StackConfigError, type ConfigProblem } from '../config/errors.ts';
+import type { LocalStackConfig } from './config.ts';
+
+/** The version a service runs when the stack's msa:releases does not name one. */
+export const UNRELEASED_VERSION = '0.0.0-local';
+
+export interface ServicePlan {
+  name: string;
+  /** Absolute path of the process entry (node apps/<svc>/src/main.ts). */
+  entry: string;
+  port: number;
+  url: string;
+  replicas: number;
+  version: string;
+  commit: string;
+  readinessPath: string;
+  database: { name: string; role: string };
+  /** Topics this service produces, plus its dead-letter topic: created by its component. */
+  ownTopics: string[];
+  /** Topics produced by others that it consumes: its process waits for them. */
+  consumes: string[];
+  /** `<CALLEE>_URL` for each service it calls. */
+  callees: { name: string; envVar: string; url: string }[];
+}
+
+export interface LocalPlan {
+  stack: string;
+  services: ServicePlan[];
+  /** Every topic with the stack's prefix, keyed by its catalog name. */
+  topicNames: Record<string, string>;
+  /** Folder for the stack's process logs and supervisor state. */
+  runtimeDir: string;
+}
+
+export const calleeEnvVar = (service: string) => `${service.toUpperCase().replace(/-/g, '_')}_URL`;
+
+/**
+ * Turns config and catalog into what each service gets on this machine: ports, names, env.
+ * Pure, so a wrong config is reported before any resource is registered.
+ */
+export function planLocal(stack: string, config: LocalStackConfig, catalog: Catalog, repoRoot: string): LocalPlan {
+  const { local, releases } = config;
+  const known = new Set(catalog.services.map((s) => s.name));
+  const problems: ConfigProblem[] = [];
+  for (const name of Object.keys(local.replicas)) {
+    if (!known.has(name)) problems.push({ key: `msa:local.replicas.${name}`, message: `no service "${name}" in the catalog (${[...known].join(', ')})` });
+  }
+  for (const name of Object.keys(releases)) {
+    if (!known.has(name)) problems.push({ key: `msa:releases.${name}`, message: `no service "${name}" in the catalog (${[...known].join(', ')})` });
+  }
+  for (const service of catalog.services) {
+    const port = service.port + local.portOffset;
+    if (port > 65535) problems.push({ key: 'msa:local.portOffset', message: `puts ${service.name} on port ${port}, above 65535` });
+    const replicas = local.replicas[service.name];
+    if (replicas !== undefined && replicas > service.scaling.maxReplicas) {
+      problems.push({
+        key: `msa:local.replicas.${service.name}`,
+        message: `${replicas} exceeds the catalog's maxReplicas (${service.scaling.maxReplicas}) for ${service.name}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new StackConfigError(stack, problems);
+
+  const urlOf = (s: Service) => `http://127.0.0.1:${s.port + local.portOffset}`;
+  const topicNames = Object.fromEntries(catalog.topics.map((t) => [t, `${local.topicPrefix}${t}`]));
+  const services = catalog.services.map((service): ServicePlan => {
+    const release = releases[service.name];
+    const dbName = `${local.namePrefix}${service.database.name}`;
+    return {
+      name: service.name,
+      entry: path.join(service.dir, 'src', 'main.ts'),
+      port: service.port + local.portOffset,
+      url: urlOf(service),
+      replicas: local.replicas[service.name] ?? service.scaling.minReplicas,
+      version: release?.version ?? UNRELEASED_VERSION,
+      commit: release?.commit ?? '',
+      readinessPath: service.http.readiness,
+      database: { name: dbName, role: dbName },
+      ownTopics: [...service.topics.produces, service.deadLetterTopic],
+      consumes: service.topics.consumes.filter((t) => !service.topics.produces.includes(t)),
+      callees: service.calls.map((name) => ({ name, envVar: calleeEnvVar(name), url: urlOf(catalog.byName(name)) })),
+    };
+  });
+  return { stack, services, topicNames, runtimeDir: path.join(repoRoot, '.local', 'stacks', stack) };
+}

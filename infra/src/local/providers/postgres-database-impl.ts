@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { PostgresServer } from './postgres-database.ts';
+
+interface Inputs {
+  server: PostgresServer;
+  name: string;
+}
+interface Outputs extends Inputs {
+  role: string;
+  password: string;
+  url: string;
+}
+
+async function withAdmin<T>(server: PostgresServer, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres', connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(
+      `cannot reach PostgreSQL at ${server.host}:${server.port} as ${server.user}: ${(err as Error).message} ` +
+        '(start the local servers with `npm run servers -- start`)',
+    );
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function check(_olds: Inputs, news: Inputs) {
+  const failures = [];
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(news.name ?? '')) {
+    failures.push({ property: 'name', reason: `"${news.name}" is not a lowercase SQL identifier` });
+  }
+  return { inputs: news, failures };
+}
+
+export async function create(inputs: Inputs) {
+  const password = randomBytes(18).toString('base64url');
+  const role = inputs.name;
+  await withAdmin(inputs.server, async (client) => {
+    const taken = await client.query('SELECT 1 FROM pg_database WHERE datname = $1 UNION ALL SELECT 1 FROM pg_roles WHERE rolname = $1', [inputs.name]);
+    if (taken.rowCount) {
+      throw new Error(`database or role "${inputs.name}" already exists on ${inputs.server.host}:${inputs.server.port}: another stack owns it, or it was left behind`);
+    }
+    const id = client.escapeIdentifier(inputs.name);
+    await client.query(`CREATE ROLE ${client.escapeIdentifier(role)} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    await client.query(`CREATE DATABASE ${id} OWNER ${client.escapeIdentifier(role)}`);
+    await client.query(`REVOKE ALL ON DATABASE ${id} FROM PUBLIC`);
+  });
+  const outs: Outputs = { ...inputs, role, password, url: databaseUrl(inputs.server, role, password, inputs.name) };
+  return { id: inputs.name, outs };
+}
+
+function databaseUrl(server: PostgresServer, role: string, password: string, name: string) {
+  return `postgres://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${server.host}:${server.port}/${encodeURIComponent(name)}`;
+}
+
+export async function diff(_id: string, olds: Outputs, news: Inputs) {
+  const replaces = [];
+  if (olds.name !== news.name) replaces.push('name');
+  if (olds.server.host !== news.server.host || olds.server.port !== news.server.port) replaces.push('server');
+  const changes = replaces.length > 0 || olds.server.user !== news.server.user;
+  return { changes, replaces, deleteBeforeReplace: true };
+}
+
+export async function update(_id: string, olds: Outputs, news: Inputs) {
+  return { outs: { ...olds, server: news.server } };
+}
+
+export async function read(id: string, props: Outputs) {
+  const exists = await withAdmin(props.server, async (client) => {
+    const db = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [props.name]);
+    const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [props.role]);
+    return Boolean(db.rowCount && role.rowCount);
+  });
+  // An empty id tells the engine the database is gone, so refresh drops it and `up` recreates it.
+  return exists ? { id, props } : { id: '', props: {} };
+}
+
+export async function remove(_id: string, props: Outputs) {
+  await withAdmin(props.server, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(props.name)} WITH (FORCE)`);
+    await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(props.role)}`);
+  });
+}

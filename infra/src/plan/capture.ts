@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { readStackFile } from '../config/stacks.ts';
+import { runStack } from '../program.ts';
+import { recordingMocks, type CapturedResource } from './mocks.ts';
+
+export interface CaptureOptions {
+  /** Repository root holding Pulumi.<stack>.yaml. */
+  root: string;
+  /** Config to use instead of the stack's file (flat `msa:key` → string/JSON). */
+  config?: Record<string, string>;
+  /** Folder whose apps/ is the catalog. */
+  catalogRoot?: string;
+  stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+export interface Capture {
+  stack: string;
+  resources: CapturedResource[];
+  /** Stack outputs, still as Pulumi values (secrets stay secret). */
+  outputs?: Record<string, unknown>;
+  error?: Error;
+}
+
+/**
+ * Runs the real program for one stack under `pulumi.runtime.setMocks` and records every registration.
+ * Runs are sequential: the Pulumi runtime keeps one global state per process.
+ */
+export async function captureStack(stack: string, options: CaptureOptions): Promise<Capture> {
+  const file = path.join(options.root, `Pulumi.${stack}.yaml`);
+  const config = options.config ?? (existsSync(file) ? readStackFile(options.root, stack) : {});
+  pulumi.runtime.setAllConfig(config);
+  const region = (config['msa:region'] ?? 'eu-central-1').replace(/^"|"$/g, '');
+  const { mocks, resources } = recordingMocks({ region, stackOutputs: options.stackOutputs });
+  await pulumi.runtime.setMocks(mocks, 'msa', stack, false);
+  try {
+    const outputs = await runStack({ catalogRoot: options.catalogRoot });
+    await settle(outputs);
+    await pulumi.runtime.disconnect();
+    return { stack, resources, outputs };
+  } catch (err) {
+    await pulumi.runtime.disconnect();
+    return { stack, resources, error: err as Error };
+  }
+}
+
+/** Waits until every output of the program has resolved, so every registration has reached the mocks. */
+export function settle(value: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    (pulumi.output(value as object) as pulumi.Output<unknown>).apply((v) => {
+      resolve(v);
+      return v;
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+
+export interface ServiceIdentityArgs {
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  /** The cluster's OIDC issuer without https://. */
+  readonly oidcIssuer: pulumi.Input<string>;
+  /** IAM policy document (JSON) of what the service may do in AWS. */
+  readonly policy: pulumi.Input<string>;
+  readonly tags: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
+/** Who a service is: its image repository, namespace, and a service account bound to its own IAM role (IRSA). */
+export class ServiceIdentity extends pulumi.ComponentResource {
+  readonly repositoryUrl: pulumi.Output<string>;
+  readonly namespace: pulumi.Output<string>;
+  readonly serviceAccountName: pulumi.Output<string>;
+
+  constructor(name: string, args: ServiceIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('msa:service:Identity', name, {}, opts);
+    const parent = { parent: this };
+    const repo = new aws.ecr.Repository(`${name}-images`, {
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfigurations: [{ encryptionType: 'AES256' }],
+      tags: args.tags,
+    }, parent);
+    const subject = `system:serviceaccount:${args.namespace}:${args.serviceName}`;
+    const role = new aws.iam.Role(`${name}-role`, {
+      assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([arn, issuer]) => JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Federated: arn },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: 'sts.amazonaws.com' } },
+        }],
+      })),
+      tags: args.tags,
+    }, parent);
+    new aws.iam.RolePolicy(`${name}-kafka`, { role: role.name, policy: args.policy }, parent);
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: args.labels } }, parent);
+    const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+      metadata: { name: args.serviceName, namespace: ns.metadata.name, labels: args.labels, annotations: { 'eks.amazonaws.com/role-arn': role.arn } },
+    }, parent);
+    this.repositoryUrl = repo.repositoryUrl;
+    this.namespace = ns.metadata.name;
+    this.serviceAccountName = sa.metadata.name;
+    this.registerOutputs({ repositoryUrl: this.repositoryUrl, namespace: this.namespace });
+  }
+}

@@ -1,0 +1,44 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+
+export interface WorkloadSecurityArgs {
+  readonly vpcId: pulumi.Input<string>;
+  /** The cluster's security group: nodes (kubelet probes) and other pods reach the service port from it. */
+  readonly clusterSecurityGroupId: pulumi.Input<string>;
+  /** This service's database security group: the only database the workload is admitted to. */
+  readonly databaseSecurityGroupId: pulumi.Input<string>;
+  readonly kafkaSecurityGroupId: pulumi.Input<string>;
+  readonly port: number;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * The security group that a SecurityGroupPolicy attaches to one service's pods, and the rules that
+ * admit exactly that group to the service's database and to Kafka.
+ */
+export class WorkloadSecurity extends pulumi.ComponentResource {
+  readonly securityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: WorkloadSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('msa:service:WorkloadSecurity', name, {}, opts);
+    const parent = { parent: this };
+    const tags = (n: string) => ({ ...args.tags, Name: n });
+    const sg = new aws.ec2.SecurityGroup(`${name}-pods`, {
+      vpcId: args.vpcId,
+      description: `Pods of ${args.tags.service}`,
+      tags: { ...tags(`${name}-pods`), 'msa.dev/role': 'workload' },
+    }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: sg.id, ipProtocol: '-1', cidrIpv4: '0.0.0.0/0', tags: tags(`${name}-egress`) }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-from-cluster`, {
+      securityGroupId: sg.id, referencedSecurityGroupId: args.clusterSecurityGroupId, ipProtocol: 'tcp', fromPort: args.port, toPort: args.port, tags: tags(`${name}-from-cluster`),
+    }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-to-db`, {
+      securityGroupId: args.databaseSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, tags: tags(`${name}-to-db`),
+    }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-to-kafka`, {
+      securityGroupId: args.kafkaSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 9098, toPort: 9098, tags: tags(`${name}-to-kafka`),
+    }, parent);
+    this.securityGroupId = sg.id;
+    this.registerOutputs({ securityGroupId: this.securityGroupId });
+  }
+}

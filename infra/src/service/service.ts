@@ -1,0 +1,84 @@
+import * as pulumi from '@pulumi/pulumi';
+import type { ServicePlan } from '../config/services.ts';
+import { awsTags, k8sLabels, type Env } from '../config/context.ts';
+import { ServiceDatabase, type DatabaseSettings } from './database.ts';
+import { ServiceIdentity } from './identity.ts';
+import { kafkaPolicy } from './kafka-access.ts';
+import { WorkloadSecurity } from './security.ts';
+import { Workload } from './workload.ts';
+
+/** What every service shares: the platform it lands on. */
+export interface ServiceHost {
+  readonly env: Env;
+  readonly vpcId: pulumi.Input<string>;
+  readonly dataSubnetGroupName: pulumi.Input<string>;
+  readonly clusterSecurityGroupId: pulumi.Input<string>;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  readonly kafkaClusterArn: pulumi.Input<string>;
+  readonly kafkaBootstrap: pulumi.Input<string>;
+  readonly kafkaSecurityGroupId: pulumi.Input<string>;
+  /** Prepended to namespaces and topics when environments share a cluster (preview stacks). */
+  readonly prefix: { readonly namespace: string; readonly topic: string };
+  readonly database: DatabaseSettings;
+}
+
+export interface MicroserviceArgs {
+  readonly plan: ServicePlan;
+  readonly host: ServiceHost;
+}
+
+/** One catalog service on the platform: its own database, identity, network access and workload. */
+export class Microservice extends pulumi.ComponentResource {
+  readonly databaseAddress: pulumi.Output<string>;
+  readonly databasePassword: pulumi.Output<string>;
+  readonly repositoryUrl: pulumi.Output<string>;
+  readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: MicroserviceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('msa:service:Microservice', name, {}, opts);
+    const { plan, host } = args;
+    const svc = plan.service;
+    const owner = { service: svc.name, team: svc.team };
+    const tags = awsTags(host.env, owner);
+    const labels = k8sLabels(host.env, owner);
+    const namespace = `${host.prefix.namespace}${svc.name}`;
+    const topic = (t: string) => `${host.prefix.topic}${t}`;
+    const parent = { parent: this };
+
+    const db = new ServiceDatabase(`${name}-db`, { vpcId: host.vpcId, subnetGroupName: host.dataSubnetGroupName, dbName: svc.database.name, settings: host.database, tags }, parent);
+    const security = new WorkloadSecurity(`${name}-net`, {
+      vpcId: host.vpcId, clusterSecurityGroupId: host.clusterSecurityGroupId, databaseSecurityGroupId: db.securityGroupId, kafkaSecurityGroupId: host.kafkaSecurityGroupId, port: svc.port, tags,
+    }, parent);
+    const consumes = svc.topics.consumes.map(topic);
+    const policy = pulumi.output(host.kafkaClusterArn).apply((arn) => kafkaPolicy(arn, {
+      produces: svc.topics.produces.map(topic),
+      consumes,
+      deadLetter: consumes.length ? topic(svc.deadLetterTopic) : undefined,
+      group: `${host.prefix.topic}${svc.name}`,
+    }));
+    const identity = new ServiceIdentity(`${name}-id`, {
+      namespace, serviceName: svc.name, oidcProviderArn: host.oidcProviderArn, oidcIssuer: host.oidcIssuer, policy, tags, labels,
+    }, parent);
+    const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${svc.database.name}?sslmode=require`;
+    new Workload(`${name}-app`, {
+      service: svc,
+      namespace: identity.namespace,
+      image: plan.release.image,
+      replicas: plan.replicas,
+      serviceAccountName: identity.serviceAccountName,
+      podSecurityGroupId: security.securityGroupId,
+      database: { PGHOST: db.address, PGPORT: db.port.apply(String), PGDATABASE: svc.database.name, PGUSER: db.username, PGPASSWORD: db.password, DATABASE_URL: pulumi.secret(url) },
+      env: {
+        SERVICE_NAME: svc.name, MSA_ENVIRONMENT: host.env.environment, MSA_VERSION: plan.release.version,
+        KAFKA_BROKERS: host.kafkaBootstrap, KAFKA_AUTH: 'aws-iam', TOPIC_PREFIX: host.prefix.topic,
+      },
+      labels,
+    }, parent);
+    this.databaseAddress = db.address;
+    this.databasePassword = db.password;
+    this.repositoryUrl = identity.repositoryUrl;
+    this.namespace = identity.namespace;
+    this.registerOutputs({ databaseAddress: this.databaseAddress, namespace: this.namespace });
+  }
+}

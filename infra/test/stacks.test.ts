@@ -1,0 +1,179 @@
+import * as pulumi from '@pulumi/pulumi';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Capture } from '../src/plan/capture.ts';
+import { CLOUD_STACKS, capture, catalog, isCustom, ofType, stackConfig } from './support.ts';
+
+const RDS = 'aws:rds/instance:Instance';
+const SG = 'aws:ec2/securityGroup:SecurityGroup';
+const RULE = 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule';
+const SGP = 'kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy';
+
+/** AWS resource types whose API has no tags. */
+const UNTAGGABLE = new Set([
+  'aws:ec2/routeTableAssociation:RouteTableAssociation',
+  'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
+  'aws:iam/rolePolicy:RolePolicy',
+  'aws:msk/configuration:Configuration',
+  'aws:msk/topic:Topic',
+  'aws:route53/record:Record',
+  'aws:acm/certificateValidation:CertificateValidation',
+]);
+
+describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real stack file', (stack) => {
+  let c: Capture;
+  const config = stackConfig(stack) as Record<string, any>;
+  const environment = config['msa:environment'];
+  beforeAll(async () => {
+    c = await capture(stack);
+    if (c.error) throw c.error;
+  });
+  const sgId = (name: string) => `sg-${name}`;
+  const sgOf = (id: string) => ofType(c, SG).find((g) => sgId(g.name) === id);
+
+  it('gives every catalog service a PostgreSQL instance of its own, shared by none', () => {
+    const dbs = ofType(c, RDS);
+    expect(dbs.map((d) => d.inputs.dbName).sort()).toEqual(catalog.services.map((s) => s.database.name).sort());
+    expect(new Set(dbs.map((d) => d.inputs.tags.service)).size).toBe(catalog.services.length);
+    for (const db of dbs) {
+      expect(db.inputs.engine).toBe('postgres');
+      expect(db.inputs.vpcSecurityGroupIds).toHaveLength(1);
+    }
+    const groups = dbs.map((d) => d.inputs.vpcSecurityGroupIds[0]);
+    expect(new Set(groups).size).toBe(dbs.length);
+  });
+
+  it("admits to each database only the security group that is bound to that service's pods", () => {
+    for (const db of ofType(c, RDS)) {
+      const owner = db.inputs.tags.service;
+      const rules = ofType(c, RULE).filter((r) => r.inputs.securityGroupId === db.inputs.vpcSecurityGroupIds[0]);
+      expect(rules).toHaveLength(1);
+      const source = sgOf(rules[0]!.inputs.referencedSecurityGroupId);
+      expect(source?.inputs.tags).toMatchObject({ service: owner, 'msa.dev/role': 'workload' });
+      expect(rules[0]!.inputs).toMatchObject({ fromPort: 5432, toPort: 5432 });
+      // The only pods carrying that group are the owner's: one SecurityGroupPolicy, in the owner's namespace.
+      const bindings = ofType(c, SGP).filter((p) => p.inputs.spec.securityGroups.groupIds.includes(sgId(source!.name)));
+      expect(bindings.map((b) => [b.inputs.metadata.namespace, b.inputs.spec.podSelector.matchLabels['app.kubernetes.io/name']])).toEqual([[owner, owner]]);
+    }
+  });
+
+  it("creates exactly the catalog's topics, dead-letter topics included, sized by config", () => {
+    const topics = ofType(c, 'aws:msk/topic:Topic');
+    expect(topics.map((t) => t.inputs.name).sort()).toEqual(catalog.topics);
+    expect(catalog.topics).toEqual(expect.arrayContaining(catalog.services.filter((s) => s.topics.consumes.length).map((s) => s.deadLetterTopic)));
+    const { partitions, replication, retentionHours } = config['msa:kafka'].topics;
+    for (const t of topics) {
+      expect(t.inputs).toMatchObject({ partitionCount: partitions, replicationFactor: replication });
+      expect(JSON.parse(t.inputs.configs)['retention.ms']).toBe(String(retentionHours * 3_600_000));
+    }
+  });
+
+  it("scales each service between the catalog's bounds at its CPU target, never below the stack's floor", () => {
+    const floor = config['msa:workloads'].minReplicas;
+    for (const s of catalog.services) {
+      const hpa = ofType(c, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler').find((h) => h.inputs.metadata.namespace === s.name);
+      expect(hpa?.inputs.spec).toMatchObject({
+        minReplicas: Math.max(floor, s.scaling.minReplicas),
+        maxReplicas: s.scaling.maxReplicas,
+        scaleTargetRef: { kind: 'Deployment', name: s.name },
+        metrics: [{ resource: { name: 'cpu', target: { averageUtilization: s.scaling.cpuTarget } } }],
+      });
+    }
+  });
+
+  it('runs each service with its release image, probes from the catalog and a disruption budget', () => {
+    const releases = config['msa:releases'];
+    for (const s of catalog.services) {
+      const d = ofType(c, 'kubernetes:apps/v1:Deployment').find((x) => x.inputs.metadata.namespace === s.name);
+      const container = d?.inputs.spec.template.spec.containers[0];
+      expect(container.image).toBe(releases[s.name].image);
+      expect(container.livenessProbe.httpGet.path).toBe(s.http.health);
+      expect(container.readinessProbe.httpGet.path).toBe(s.http.readiness);
+      expect(container.ports[0].containerPort).toBe(s.port);
+      expect(d?.inputs.spec.template.spec.serviceAccountName).toBe(s.name);
+      expect(ofType(c, 'kubernetes:policy/v1:PodDisruptionBudget').filter((p) => p.inputs.metadata.namespace === s.name)).toHaveLength(1);
+      const sa = ofType(c, 'kubernetes:core/v1:ServiceAccount').find((x) => x.inputs.metadata.namespace === s.name);
+      expect(sa?.inputs.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(new RegExp(`role/${stack}-${s.name}-id-role$`));
+    }
+  });
+
+  it('exposes only the public service, through TLS', () => {
+    const ingresses = ofType(c, 'kubernetes:networking.k8s.io/v1:Ingress');
+    const open = catalog.services.filter((s) => s.public).map((s) => s.name);
+    expect(ingresses.map((i) => i.inputs.metadata.namespace)).toEqual(open);
+    expect(ingresses[0]?.inputs.spec.tls[0].hosts).toEqual([config['msa:ingress'].host]);
+    expect(ingresses[0]?.inputs.metadata.annotations['alb.ingress.kubernetes.io/certificate-arn']).toMatch(/^arn:/);
+    for (const svc of ofType(c, 'kubernetes:core/v1:Service')) expect(svc.inputs.spec.type).toBe('ClusterIP');
+  });
+
+  it('tags every AWS resource and labels every Kubernetes object with environment, service and owner', () => {
+    const teams = new Map([...catalog.services.map((s) => [s.name, s.team] as const), ['platform', 'platform']]);
+    const aws = c.resources.filter((r) => r.type.startsWith('aws:') && !UNTAGGABLE.has(r.type));
+    expect(aws.length).toBeGreaterThan(40);
+    for (const r of aws) {
+      expect(r.inputs.tags, `${r.type} ${r.name}`).toMatchObject({ environment });
+      expect(teams.get(r.inputs.tags.service), `${r.type} ${r.name} owner`).toBe(r.inputs.tags.owner);
+    }
+    for (const r of c.resources.filter((x) => x.type.startsWith('kubernetes:') && isCustom(x))) {
+      const labels = r.inputs.metadata.labels;
+      expect(labels?.['msa.dev/environment'], `${r.type} ${r.name}`).toBe(environment);
+      expect(teams.get(labels['app.kubernetes.io/name'])).toBe(labels['msa.dev/owner']);
+    }
+  });
+
+  it('keeps database credentials secret in the stack outputs and the delivered Kubernetes Secret', async () => {
+    const services = c.outputs!.services as Record<string, { database: { password: pulumi.Output<string> } }>;
+    for (const s of catalog.services) {
+      expect(await pulumi.isSecret(services[s.name]!.database.password)).toBe(true);
+      const secret = ofType(c, 'kubernetes:core/v1:Secret').find((x) => x.inputs.metadata.namespace === s.name);
+      expect(secret?.inputs.stringData.PGPASSWORD).toMatch(/^mock-password-of-/);
+      expect(secret?.inputs.stringData.DATABASE_URL).toContain(secret?.inputs.stringData.PGPASSWORD);
+      expect(secret?.secretPaths).toEqual(['stringData']);
+      const db = ofType(c, RDS).find((x) => x.inputs.tags.service === s.name);
+      expect(db?.secretPaths).toContain('password');
+    }
+    // No plain (non-secret) output carries a password.
+    const plain = await new Promise<unknown>((resolve) => pulumi.output({ ...c.outputs, services: undefined, platform: undefined }).apply(resolve));
+    expect(JSON.stringify(plain)).not.toMatch(/mock-password/);
+    const platform = c.outputs!.platform as Record<string, pulumi.Output<string>>;
+    expect(await pulumi.isSecret(platform.kubeconfig!)).toBe(true);
+  });
+
+  it("sizes databases, nodes and brokers from the stack's config", () => {
+    const db = config['msa:database'];
+    for (const r of ofType(c, RDS)) {
+      expect(r.inputs).toMatchObject({
+        instanceClass: db.instanceClass, allocatedStorage: db.storageGiB, multiAz: db.multiAz,
+        deletionProtection: db.deletionProtection, backupRetentionPeriod: db.backupRetentionDays,
+        storageEncrypted: true, publiclyAccessible: false,
+      });
+    }
+    const nodes = ofType(c, 'aws:eks/nodeGroup:NodeGroup')[0]!.inputs;
+    expect(nodes.instanceTypes).toEqual(config['msa:cluster'].nodeInstanceTypes);
+    expect(nodes.scalingConfig).toEqual({ minSize: config['msa:cluster'].nodes.min, desiredSize: config['msa:cluster'].nodes.desired, maxSize: config['msa:cluster'].nodes.max });
+    const msk = ofType(c, 'aws:msk/cluster:Cluster')[0]!.inputs;
+    expect(msk.numberOfBrokerNodes).toBe(config['msa:kafka'].brokers.perAz * config['msa:network'].availabilityZones.length);
+    expect(ofType(c, 'aws:ec2/subnet:Subnet')).toHaveLength(3 * config['msa:network'].availabilityZones.length);
+  });
+});
+
+describe('environments differ by config only, as their roles demand', () => {
+  it('prod is multi-AZ, deletion-protected, backed up, and runs at least two replicas of everything', async () => {
+    const c = await capture('prod');
+    for (const db of ofType(c, RDS)) {
+      expect(db.inputs).toMatchObject({ multiAz: true, deletionProtection: true, skipFinalSnapshot: false });
+      expect(db.inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
+    }
+    for (const h of ofType(c, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')) expect(h.inputs.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    for (const d of ofType(c, 'kubernetes:apps/v1:Deployment')) expect(d.inputs.spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(ofType(c, 'aws:ec2/natGateway:NatGateway')).toHaveLength(3);
+  });
+
+  it('dev is small: one NAT gateway, burstable single-AZ databases that can be deleted', async () => {
+    const c = await capture('dev');
+    expect(ofType(c, 'aws:ec2/natGateway:NatGateway')).toHaveLength(1);
+    for (const db of ofType(c, RDS)) {
+      expect(db.inputs.instanceClass).toMatch(/^db\.t/);
+      expect(db.inputs).toMatchObject({ multiAz: false, deletionProtection: false, skipFinalSnapshot: true });
+    }
+  });
+});
