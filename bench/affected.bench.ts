@@ -51,7 +51,16 @@ function change(root: string, services: number[]): string {
   return base;
 }
 
-async function measure(root: string, base: string) {
+interface Point {
+  services: number;
+  changedServices: number;
+  medianMs: number;
+  selected: number;
+  work: { gitCalls: number; filesRead: number; pathsChecked: number; dirsListed: number };
+  setupMs?: number;
+}
+
+async function measure(root: string, base: string): Promise<Omit<Point, 'services' | 'changedServices'>> {
   const times: number[] = [];
   let last;
   for (let i = 0; i < RUNS; i++) {
@@ -63,7 +72,7 @@ async function measure(root: string, base: string) {
   return { medianMs: +times[Math.floor(times.length / 2)]!.toFixed(1), selected: last!.services.length, work: last!.work };
 }
 
-const bySize = [];
+const bySize: Point[] = [];
 for (const size of [50, 100, 200, 400]) {
   const t = performance.now();
   const root = syntheticRepo(size);
@@ -74,7 +83,7 @@ for (const size of [50, 100, 200, 400]) {
   rmSync(root, { recursive: true, force: true });
 }
 
-const byChange = [];
+const byChange: Point[] = [];
 {
   const root = syntheticRepo(200);
   for (const k of [1, 10, 50, 200]) {
@@ -85,7 +94,7 @@ const byChange = [];
 }
 
 const at = (n: number) => bySize.find((r) => r.services === n)!;
-const workOf = (r: (typeof bySize)[number]) => r.work.gitCalls + r.work.filesRead + r.work.pathsChecked + r.work.dirsListed;
+const workOf = (r: Point) => r.work.gitCalls + r.work.filesRead + r.work.pathsChecked + r.work.dirsListed;
 const result = {
   name: 'affected',
   runsPerPoint: RUNS,
