@@ -36,6 +36,15 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     return503OnClosing: true,
   });
   app.setErrorHandler(errorHandler);
+  // A keep-alive connection whose request was in flight at close would hold close() open forever:
+  // once closing, every response tells the client to hang up.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   await app.register(swagger, {
     openapi: { openapi: '3.1.0', info: { title: opts.service, version: opts.version, description: opts.description } },
   });

@@ -36,11 +36,20 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.#running = true;
-    this.#listener = await this.#opts.pool.connect();
-    this.#listener.on('notification', () => this.#wake?.());
-    this.#listener.on('error', () => undefined);
-    await this.#listener.query('LISTEN outbox');
+    await this.#listen();
     this.#loop = this.#run();
+  }
+
+  /** LISTEN for new outbox rows; without it the relay still polls, only more slowly. */
+  async #listen(): Promise<void> {
+    const client = await this.#opts.pool.connect();
+    client.on('notification', () => this.#wake?.());
+    client.on('error', () => {
+      if (this.#listener === client) this.#listener = undefined;
+      client.release(true);
+    });
+    await client.query('LISTEN outbox');
+    this.#listener = client;
   }
 
   /** Publishes one batch; returns how many events left. */
@@ -72,6 +81,7 @@ export class OutboxRelay {
     while (this.#running) {
       let sent = 0;
       try {
+        if (!this.#listener) await this.#listen();
         sent = await this.drainOnce();
         this.healthy = true;
       } catch (error) {
@@ -103,6 +113,8 @@ export class OutboxRelay {
     } catch (error) {
       this.#opts.log.warn({ err: error }, 'outbox relay stopped with events unpublished; they go out on next start');
     }
-    this.#listener?.release();
+    const listener = this.#listener;
+    this.#listener = undefined;
+    listener?.release();
   }
 }

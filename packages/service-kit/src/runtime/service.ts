@@ -73,7 +73,7 @@ export async function startService<E extends BaseEnv>(
   const log = createLogger(entry.name, env.LOG_LEVEL);
   const metrics = createMetrics(entry.name);
   await migrate(env.DATABASE_URL, path.join(def.dir, entry.database.migrations), log);
-  const pool = createPool(env.DATABASE_URL);
+  const pool = createPool(env.DATABASE_URL, (err) => log.warn({ err }, 'idle database connection lost'));
   const producer = createProducer(`${entry.name}-producer`, env.KAFKA_BROKERS);
   const ctx: ServiceContext<E> = {
     env,
@@ -142,8 +142,11 @@ export async function startService<E extends BaseEnv>(
       shuttingDown = true;
       log.info('shutting down: finishing in-flight requests and messages');
       await consumer?.stop();
+      log.debug('consumer stopped');
       await app.close(); // waits for in-flight requests
+      log.debug('http server closed');
       await relay.stop(); // publishes what those requests wrote
+      log.debug('outbox relay stopped');
       await def.onStop?.();
       await producer.close().catch(() => undefined);
       await pool.end();
