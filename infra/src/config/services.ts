@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Catalog, Service } from '@msa/catalog';
 import { TAG_IMAGES_ALLOWED, type AwsStackConfig, type Release } from './aws-schema.ts';
 import { StackConfigError, type ConfigProblem } from './errors.ts';
@@ -37,7 +38,7 @@ export function planServices(stack: string, config: AwsStackConfig, catalog: Cat
     if (min > service.scaling.maxReplicas) {
       problems.push({
         key: 'msa:workloads.minReplicas',
-        message: `${config.workloads.minReplicas} is above ${service.file}: scaling.maxReplicas (${service.scaling.maxReplicas}); raise the service's maximum or lower the floor`,
+        message: `${config.workloads.minReplicas} is above ${path.relative(catalog.root, service.file)}: scaling.maxReplicas (${service.scaling.maxReplicas}); raise the service's maximum or lower the floor`,
       });
     }
     plans.push({ service, release, replicas: { min, max: service.scaling.maxReplicas, cpuTarget: service.scaling.cpuTarget } });
@@ -46,7 +47,7 @@ export function planServices(stack: string, config: AwsStackConfig, catalog: Cat
   if (open.length > 1) {
     problems.push({
       key: 'msa:ingress.host',
-      message: `one host serves one public API, but the catalog marks ${open.map((s) => s.file).join(', ')} public`,
+      message: `one host serves one public API, but the catalog marks ${open.map((s) => path.relative(catalog.root, s.file)).join(', ')} public`,
     });
   }
   if (problems.length > 0) throw new StackConfigError(stack, problems);

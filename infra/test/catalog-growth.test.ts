@@ -1,0 +1,62 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Capture } from '../src/plan/capture.ts';
+import { capture, copyCatalog, flatConfig, stackConfig } from './support.ts';
+
+const BILLING = `name: billing
+team: finance
+description: Invoices confirmed orders.
+port: 3104
+database:
+  name: billing_svc
+topics:
+  produces: [billing.events]
+  consumes: [order.events]
+scaling:
+  minReplicas: 1
+  maxReplicas: 2
+  cpuTarget: 60
+`;
+
+const key = (r: { type: string; name: string }) => `${r.type} ${r.name}`;
+const snapshot = (c: Capture) => new Map(c.resources.map((r) => [key(r), JSON.stringify(r.inputs)]));
+
+describe('adding a service is adding a folder', () => {
+  it('brings all of the new service\'s resources and changes nothing else', async () => {
+    const root = copyCatalog();
+    const config = stackConfig('dev') as Record<string, any>;
+    const before = await capture('dev', { catalogRoot: root });
+    expect(before.error).toBeUndefined();
+
+    mkdirSync(path.join(root, 'apps', 'billing'));
+    writeFileSync(path.join(root, 'apps', 'billing', 'service.yaml'), BILLING);
+    config['msa:releases'].billing = { version: '0.1.0', image: 'registry.example/billing:0.1.0', commit: 'abcdef1' };
+    const after = await capture('dev', { catalogRoot: root, config: flatConfig(config) });
+    expect(after.error).toBeUndefined();
+
+    const was = snapshot(before);
+    const now = snapshot(after);
+    for (const [k, inputs] of was) expect(now.get(k), k).toBe(inputs);
+    const added = after.resources.filter((r) => !was.has(key(r)));
+    expect(added.every((r) => r.name.includes('billing')), added.map(key).join('\n')).toBe(true);
+
+    const types = added.map((r) => r.type);
+    for (const t of [
+      'aws:rds/instance:Instance', 'aws:ecr/repository:Repository', 'aws:iam/role:Role', 'aws:iam/rolePolicy:RolePolicy',
+      'kubernetes:core/v1:Namespace', 'kubernetes:core/v1:ServiceAccount', 'kubernetes:core/v1:Secret',
+      'kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy', 'kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Service',
+      'kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'kubernetes:policy/v1:PodDisruptionBudget',
+    ]) {
+      expect(types.filter((x) => x === t), t).toHaveLength(1);
+    }
+    expect(types.filter((t) => t === 'aws:ec2/securityGroup:SecurityGroup')).toHaveLength(2);
+    expect(added.filter((r) => r.type === 'aws:msk/topic:Topic').map((r) => r.inputs.name).sort()).toEqual(['billing.dlq', 'billing.events']);
+    const hpa = added.find((r) => r.type === 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')!;
+    expect(hpa.inputs.spec.metrics[0].resource.target.averageUtilization).toBe(60);
+    const db = added.find((r) => r.type === 'aws:rds/instance:Instance')!;
+    expect(db.inputs).toMatchObject({ dbName: 'billing_svc', tags: { service: 'billing', owner: 'finance', environment: 'dev' } });
+    // Ingress and the existing services' access are untouched: billing gets no public endpoint.
+    expect(added.some((r) => r.type === 'kubernetes:networking.k8s.io/v1:Ingress')).toBe(false);
+  });
+});
