@@ -45,6 +45,9 @@ export interface AffectedOptions {
   packagesDir?: string;
 }
 
+/** git's well-known id of the empty tree. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
 const ROOT_TOOLCHAIN = new Set(['tsconfig.base.json']);
 
 /**
@@ -59,7 +62,8 @@ export async function computeAffected(opts: AffectedOptions): Promise<AffectedRe
   const git = new Git(opts.root);
   const tree = new TreeReader(opts.root);
   const head = await git.revParse(opts.head ?? 'HEAD');
-  const mergeBase = await git.mergeBase(opts.base, head);
+  // A push that creates a branch reports an all-zero "before": compare with the empty tree then.
+  const mergeBase = /^0{40}$/.test(opts.base) ? EMPTY_TREE : await git.mergeBase(opts.base, head);
   const changed = await git.changedFiles(mergeBase, head);
 
   const services = new Map<string, Reason[]>();

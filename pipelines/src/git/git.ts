@@ -10,14 +10,14 @@ export class Git {
     this.root = root;
   }
 
-  async run(args: string[]): Promise<string> {
+  async run(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
     this.calls++;
-    return (await execOrThrow('git', args, { cwd: this.root })).stdout;
+    return (await execOrThrow('git', args, { cwd: this.root, ...(env ? { env } : {}) })).stdout;
   }
 
-  async tryRun(args: string[]): Promise<string | undefined> {
+  async tryRun(args: string[], env?: NodeJS.ProcessEnv): Promise<string | undefined> {
     this.calls++;
-    const r = await exec('git', args, { cwd: this.root });
+    const r = await exec('git', args, { cwd: this.root, ...(env ? { env } : {}) });
     return r.exitCode === 0 ? r.stdout : undefined;
   }
 
@@ -54,13 +54,25 @@ export class Git {
   }
 
   /** Pushes the current branch, rebasing onto the remote first when another run pushed before us. */
-  async pushWithRebase(remote = 'origin', attempts = 5): Promise<void> {
+  async pushWithRebase(remote = 'origin', attempts = 5, env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const branch = (await this.run(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+    const auth = credentialEnv(env);
     for (let i = 1; ; i++) {
-      const pushed = await this.tryRun(['push', remote, `HEAD:${branch}`]);
+      const pushed = await this.tryRun(['push', remote, `HEAD:${branch}`], auth);
       if (pushed !== undefined) return;
       if (i >= attempts) throw new Error(`git push to ${remote}/${branch} failed ${attempts} times`);
-      await this.run(['pull', '--rebase', '--quiet', remote, branch]);
+      await this.run(['pull', '--rebase', '--quiet', remote, branch], auth);
     }
   }
+}
+
+/**
+ * In a workflow the checkout keeps no credentials (persist-credentials: false); the token is
+ * handed to this one git command through git's config environment (not argv, not .git/config).
+ */
+function credentialEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv | undefined {
+  if (!env.GITHUB_TOKEN) return undefined;
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const basic = Buffer.from(`x-access-token:${env.GITHUB_TOKEN}`).toString('base64');
+  return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${server}/.extraheader`, GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}` };
 }

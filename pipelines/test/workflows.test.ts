@@ -1,0 +1,170 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRepoRoot, loadCatalog } from '@msa/catalog';
+import { computeAffected } from '../src/affected/affected.ts';
+import { PROMOTION_CHAIN } from '../src/stacks/chain.ts';
+import { TempRepo } from './support/repo.ts';
+import { environmentOf, loadWorkflows, needsOf, type Job, type Workflow } from './support/workflows.ts';
+
+const root = findRepoRoot(import.meta.dirname);
+const workflows = loadWorkflows(root);
+const byFile = (f: string): Workflow => workflows.find((w) => w.file === f)!;
+const allJobs = workflows.flatMap((w) => Object.entries(w.jobs).map(([id, job]) => ({ w, id, job })));
+const DEPLOYING = /pipeline -- .*\b(deploy|promote|rollback|verify|clone-env|destroy-env|sweep)\b/;
+const deploys = (job: Job) => (job.steps ?? []).some((s) => s.run !== undefined && DEPLOYING.test(s.run));
+
+describe('workflows: structure', () => {
+  it('exist for pull requests, main, the per-service release, drift, sweep, promote and rollback', () => {
+    expect(workflows.map((w) => w.file)).toEqual([
+      'drift.yml', 'main.yml', 'promote.yml', 'pull-request.yml', 'release-service.yml', 'rollback.yml', 'sweep.yml',
+    ]);
+  });
+
+  it('hold no logic: every run step is `npm ci` or one `npm run pipeline -- <command>`, with no ${{ }} inside', () => {
+    const runs = allJobs.flatMap(({ w, id, job }) => (job.steps ?? []).filter((s) => s.run !== undefined).map((s) => ({ where: `${w.file}:${id}`, run: s.run! })));
+    expect(runs.length).toBeGreaterThan(20);
+    for (const { where, run } of runs) {
+      expect(run, where).toMatch(/^(npm ci|npm run pipeline -- [a-z-]+[^\n;&|`]*)\n?$/);
+      expect(run, where).not.toContain('${{');
+    }
+  });
+
+  it('pin every action by a full commit sha with its version in a comment', () => {
+    const uses = workflows.flatMap((w) => w.text.split('\n').filter((l) => /^\s*(- )?uses:/.test(l)).map((l) => ({ w: w.file, l: l.trim() })));
+    expect(uses.length).toBeGreaterThan(20);
+    for (const { w, l } of uses) {
+      if (l.includes('./.github/workflows/')) continue;
+      expect(l, w).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+    }
+  });
+
+  it('grant no permission at the top and the least per job; id-token only where a cloud role is assumed', () => {
+    for (const w of workflows) expect(w.permissions, w.file).toEqual({});
+    for (const { w, id, job } of allJobs) {
+      expect(job.permissions, `${w.file}:${id}`).toBeTypeOf('object');
+      const assumesRole = (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      const callsRelease = job.uses !== undefined;
+      const perms = job.permissions as Record<string, string>;
+      expect(perms['id-token'] === 'write', `${w.file}:${id} id-token`).toBe(assumesRole || callsRelease);
+      if (perms.contents === 'write') expect(deploys(job) || callsRelease, `${w.file}:${id} writes contents`).toBe(true);
+    }
+  });
+
+  it('never check out untrusted code with secrets: no pull_request_target, no persisted git credentials', () => {
+    for (const w of workflows) expect(Object.keys(w.on), w.file).not.toContain('pull_request_target');
+    for (const { w, id, job } of allJobs) {
+      for (const s of job.steps ?? []) {
+        if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials'], `${w.file}:${id}`).toBe(false);
+      }
+    }
+    const pr = byFile('pull-request.yml');
+    for (const id of ['preview', 'preview-environment', 'destroy-preview-environment']) {
+      expect(pr.jobs[id]!.if, id).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    }
+  });
+
+  it('give every job a timeout, and every deploying job a concurrency group named after its stack', () => {
+    for (const { w, id, job } of allJobs) {
+      if (job.uses) continue; // a reusable-workflow call cannot carry a timeout; its jobs do
+      expect(job['timeout-minutes'], `${w.file}:${id}`).toBeGreaterThan(0);
+      if (deploys(job)) {
+        const c = job.concurrency as { group: string; 'cancel-in-progress': boolean } | undefined;
+        expect(c?.group, `${w.file}:${id} concurrency`).toMatch(/(deploy|stack)-/);
+        expect(c?.['cancel-in-progress'], `${w.file}:${id}`).toBe(false);
+        const stack = environmentOf(job) ?? /--(?:env|to) (\w+)/.exec(job.steps!.map((s) => s.run ?? '').join(' '))?.[1];
+        if (stack && !stack.includes('${{') && stack !== 'preview') expect(c!.group, `${w.file}:${id}`).toContain(`-${stack}-`);
+      }
+    }
+  });
+
+  it('run each service through the chain in order in its own release: prod waits on staging, each stage an environment', () => {
+    const release = byFile('release-service.yml');
+    const stages = Object.entries(release.jobs).filter(([, j]) => environmentOf(j)).map(([id, j]) => ({ id, env: environmentOf(j)! }));
+    expect(stages.map((s) => s.env)).toEqual([...PROMOTION_CHAIN]);
+    expect(needsOf(release.jobs[PROMOTION_CHAIN[0]]!)).toEqual(['build']);
+    for (let i = 1; i < PROMOTION_CHAIN.length; i++) {
+      const stage = PROMOTION_CHAIN[i]!;
+      const prev = PROMOTION_CHAIN[i - 1]!;
+      expect(needsOf(release.jobs[stage]!), stage).toEqual([`${prev}-tests`]);
+      expect(needsOf(release.jobs[`${prev}-tests`]!), `${prev}-tests`).toEqual([prev]);
+      expect(release.jobs[stage]!.steps!.at(-1)!.run).toBe(`npm run pipeline -- --push promote "$SERVICE" --from ${prev} --to ${stage}\n`.trimEnd());
+    }
+    expect(needsOf(release.jobs.prod!)).toEqual(['staging-tests']);
+    // Built once: only the build job builds; every later stage promotes the recorded artifact.
+    const builders = Object.entries(release.jobs).filter(([, j]) => (j.steps ?? []).some((s) => s.run?.includes('pipeline -- build')));
+    expect(builders.map(([id]) => id)).toEqual(['build']);
+  });
+
+  it('release services independently: main fans out one release per affected service with fail-fast off', () => {
+    const main = byFile('main.yml');
+    const rel = main.jobs.release!;
+    expect(rel.uses).toBe('./.github/workflows/release-service.yml');
+    expect(rel.strategy?.['fail-fast']).toBe(false);
+    expect(rel.strategy?.matrix).toBe('${{ fromJSON(needs.affected.outputs.matrix) }}');
+    expect(rel.with?.service).toBe('${{ matrix.service }}');
+    expect(main.jobs.affected!.steps!.at(-1)!.run).toMatch(/^npm run pipeline -- affected --base "\$BEFORE" --github-output/);
+    const pr = byFile('pull-request.yml');
+    expect(pr.jobs.build!.strategy?.matrix).toBe('${{ fromJSON(needs.affected.outputs.matrix) }}');
+    expect(pr.jobs.build!.strategy?.['fail-fast']).toBe(false);
+  });
+
+  it('offer the chain stages, and only them, in the manual promote and rollback forms', () => {
+    const promote = byFile('promote.yml').on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> };
+    expect(promote.inputs.from!.options).toEqual(PROMOTION_CHAIN.slice(0, -1));
+    expect(promote.inputs.to!.options).toEqual(PROMOTION_CHAIN.slice(1));
+    const rollback = byFile('rollback.yml').on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> };
+    expect(rollback.inputs.env!.options).toEqual([...PROMOTION_CHAIN]);
+  });
+
+  it('keep drift detection read-only: it only runs `status`', () => {
+    const drift = byFile('drift.yml');
+    const runs = Object.values(drift.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run).filter(Boolean));
+    expect(runs).toEqual(['npm ci', 'npm run pipeline -- status --fail-on-drift']);
+    expect(Object.values(drift.jobs).every((j) => (j.permissions as Record<string, string>).contents === 'read')).toBe(true);
+  });
+});
+
+describe("workflows: each service's jobs run only for its paths", () => {
+  const repos: TempRepo[] = [];
+  afterAll(() => repos.forEach((r) => r.cleanup()));
+
+  it('gives a one-leg matrix for a change in any catalog service, from the real catalog', async () => {
+    const catalog = loadCatalog(root);
+    const repo = new TempRepo();
+    repos.push(repo);
+    for (const s of catalog.services) {
+      cpSync(path.join(s.dir, 'service.yaml'), path.join(repo.root, 'apps', s.name, 'service.yaml'), { recursive: true });
+      cpSync(path.join(s.dir, 'package.json'), path.join(repo.root, 'apps', s.name, 'package.json'));
+    }
+    repo.commit('the catalog');
+    expect(catalog.services.length).toBeGreaterThanOrEqual(3);
+    for (const s of catalog.services) {
+      repo.write(`apps/${s.name}/src/changed.ts`, 'export {};\n');
+      const head = repo.commit(`change ${s.name}`);
+      const result = await computeAffected({ root: repo.root, base: `${head}~1` });
+      expect(result.services.map((x) => x.name)).toEqual([s.name]);
+    }
+  });
+});
+
+describe('workflows: linters', () => {
+  beforeAll(() => {
+    // Installs actionlint (Go module proxy) and zizmor (PyPI) into .tools when missing; fast when present.
+    execFileSync('bash', [path.join(root, 'pipelines/scripts/install-workflow-linters.sh')], { stdio: 'inherit' });
+  }, 300_000);
+
+  it('actionlint finds nothing', () => {
+    const out = execFileSync(path.join(root, '.tools/bin/actionlint'), ['-no-color'], { cwd: root, encoding: 'utf8' });
+    expect(out).toBe('');
+  });
+
+  it('zizmor (offline) finds nothing', () => {
+    const out = execFileSync(path.join(root, '.tools/zizmor/bin/zizmor'), ['--offline', '--no-progress', '--format', 'json', '.github/workflows'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual([]);
+  });
+});
