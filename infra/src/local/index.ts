@@ -1,0 +1,74 @@
+import * as pulumi from '@pulumi/pulumi';
+import type { Catalog } from '@msa/catalog';
+import { localStackConfigSchema } from './config.ts';
+import { LocalService } from './local-service.ts';
+import { planLocal } from './plan.ts';
+import { repoRoot } from './pulumi-cli.ts';
+import type { KafkaTopic } from './providers/kafka-topic.ts';
+
+export { localStackConfigSchema, type LocalStackConfig } from './config.ts';
+
+/**
+ * The `local` target: every catalog service on this machine, each with its own database, its
+ * topics and its supervised processes, on the shared local PostgreSQL and Kafka servers
+ * (`npm run servers -- start`). Returns the stack outputs: URLs and how to reach each database
+ * and topic.
+ */
+export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise<Record<string, unknown>> {
+  // infra/src/program.ts has validated the config already; parsing again gives the typed value.
+  const config = localStackConfigSchema.parse(rawConfig);
+  const stack = pulumi.getStack();
+  const plan = planLocal(stack, config, catalog, repoRoot);
+
+  // First every service's database and topics, then its processes: a consumer's processes wait
+  // for the topics it consumes, which its producer's component owns.
+  const components = new Map<string, LocalService>();
+  const topicsByName = new Map<string, KafkaTopic>();
+  for (const service of plan.services) {
+    const component = new LocalService(service.name, {
+      plan: service,
+      config: config.local,
+      topicNames: plan.topicNames,
+      runtimeDir: plan.runtimeDir,
+      repoRoot,
+    });
+    component.topics.forEach((topic, i) => topicsByName.set(service.ownTopics[i] ?? '', topic));
+    components.set(service.name, component);
+  }
+  for (const service of plan.services) {
+    const consumed = service.consumes.map((t) => topicsByName.get(t)).filter((t): t is KafkaTopic => t !== undefined);
+    components.get(service.name)?.start(consumed);
+  }
+
+  const { postgres, kafka } = config.local;
+  const services = Object.fromEntries(
+    plan.services.map((s) => [
+      s.name,
+      {
+        url: s.url,
+        replicas: s.replicas,
+        version: s.version,
+        pid: components.get(s.name)?.process.pid,
+        log: components.get(s.name)?.process.logFile,
+      },
+    ]),
+  );
+  const databases = Object.fromEntries(
+    plan.services.map((s) => [s.name, pulumi.secret(pulumi.interpolate`psql "${components.get(s.name)?.database.url}"`)]),
+  );
+  const topics = Object.fromEntries(
+    Object.entries(plan.topicNames).map(([topic, name]) => [
+      topic,
+      `kafka-console-consumer.sh --bootstrap-server ${kafka.brokers.join(',')} --topic ${name} --from-beginning`,
+    ]),
+  );
+  return {
+    target: 'local',
+    urls: Object.fromEntries(plan.services.map((s) => [s.name, s.url])),
+    services,
+    databases,
+    topics,
+    postgres: `psql -h ${postgres.host} -p ${postgres.port} -U ${postgres.user}`,
+    topicPrefix: config.local.topicPrefix,
+  };
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import type { LocalStackConfig } from './config.ts';
+import type { ServicePlan } from './plan.ts';
+import { KafkaTopic } from './providers/kafka-topic.ts';
+import { PostgresDatabase } from './providers/postgres-database.ts';
+import { ServiceProcess } from './providers/service-process.ts';
+
+export interface LocalServiceArgs {
+  plan: ServicePlan;
+  config: LocalStackConfig['local'];
+  /** Prefixed topic name for each catalog topic. */
+  topicNames: Record<string, string>;
+  runtimeDir: string;
+  repoRoot: string;
+}
+
+/**
+ * One catalog service on this machine: its own database and role, the topics it produces plus its
+ * dead-letter topic, and its supervised processes wired to them through their outputs.
+ */
+export class LocalService extends pulumi.ComponentResource {
+  readonly database: PostgresDatabase;
+  readonly topics: KafkaTopic[];
+  readonly url: string;
+  private readonly serviceArgs: LocalServiceArgs;
+  private started?: ServiceProcess;
+
+  constructor(name: string, args: LocalServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('msa:local:Service', name, {}, opts);
+    const { plan, config } = args;
+    const child = { parent: this };
+
+    this.database = new PostgresDatabase(`${name}-db`, { server: config.postgres, name: plan.database.name }, child);
+    this.topics = plan.ownTopics.map(
+      (topic) =>
+        new KafkaTopic(
+          `${name}-topic-${topic}`,
+          { brokers: config.kafka.brokers, name: args.topicNames[topic] ?? topic, partitions: config.kafka.partitions },
+          child,
+        ),
+    );
+    this.url = plan.url;
+    this.serviceArgs = args;
+  }
+
+  /** The service's processes; `start` must have been called. */
+  get process(): ServiceProcess {
+    if (!this.started) throw new Error(`${this.serviceArgs.plan.name}: start() was not called`);
+    return this.started;
+  }
+
+  /**
+   * Starts the supervised processes once every topic they use exists: its own, and those of other
+   * services that it consumes (registered by their components, hence this second step).
+   */
+  start(consumedTopics: KafkaTopic[]): ServiceProcess {
+    const { plan, config } = this.serviceArgs;
+    const name = plan.name;
+
+    const env: Record<string, pulumi.Input<string>> = {
+      SERVICE_NAME: plan.name,
+      SERVICE_VERSION: plan.version,
+      SERVICE_COMMIT: plan.commit,
+      HOST: '127.0.0.1',
+      PORT: String(plan.port),
+      DATABASE_URL: this.database.url,
+      // Joined from the topics' outputs so the process starts only once its topics exist.
+      KAFKA_BROKERS: pulumi.all([...this.topics, ...consumedTopics].map((t) => t.brokers)).apply((lists) => [...new Set(lists.flat())].join(',') || config.kafka.brokers.join(',')),
+      TOPIC_PREFIX: config.topicPrefix,
+    };
+    for (const callee of plan.callees) env[callee.envVar] = callee.url;
+
+    this.started = new ServiceProcess(
+      `${name}-process`,
+      {
+        service: plan.name,
+        entry: plan.entry,
+        cwd: this.serviceArgs.repoRoot,
+        port: plan.port,
+        replicas: plan.replicas,
+        version: plan.version,
+        env,
+        readinessUrl: `${plan.url}${plan.readinessPath}`,
+        readinessTimeoutSeconds: config.readinessTimeoutSeconds,
+        runtimeDir: path.join(this.serviceArgs.runtimeDir, plan.name),
+      },
+      { parent: this, dependsOn: [this.database, ...this.topics, ...consumedTopics] },
+    );
+    this.registerOutputs({ url: this.url, pid: this.started.pid });
+    return this.started;
+  }
+}
