@@ -28,6 +28,11 @@ const envSchema = z
     MSA_TOOLS_DIR: absoluteDir('MSA_TOOLS_DIR', path.join(repoRoot, '.tools')),
   })
   .superRefine((env, ctx) => {
+    // A unix socket path has at most 107 bytes; PostgreSQL's socket lives under MSA_LOCAL_DIR.
+    const socket = path.join(env.MSA_LOCAL_DIR, 'servers', 'postgres', 'run', `.s.PGSQL.${env.MSA_PG_PORT}`);
+    if (Buffer.byteLength(socket) > 107) {
+      ctx.addIssue({ code: 'custom', path: ['MSA_LOCAL_DIR'], message: `MSA_LOCAL_DIR is too long: PostgreSQL's socket ${socket} would exceed 107 bytes; choose a shorter folder` });
+    }
     const ports = [
       ['MSA_PG_PORT', env.MSA_PG_PORT],
       ['MSA_KAFKA_PORT', env.MSA_KAFKA_PORT],

@@ -40,6 +40,10 @@ describe('local servers configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('rejects a data root too long for PostgreSQL\'s unix socket path', () => {
+    expect(() => loadConfig({ MSA_LOCAL_DIR: `/tmp/${'x'.repeat(90)}` })).toThrow(/MSA_LOCAL_DIR is too long: PostgreSQL's socket .* would exceed 107 bytes/);
+  });
+
   it('reports every invalid variable at once', () => {
     expect(() => loadConfig({ MSA_PG_PORT: 'x', MSA_KAFKA_PORT: 'y' })).toThrow(/MSA_PG_PORT.*\n.*MSA_KAFKA_PORT/);
   });

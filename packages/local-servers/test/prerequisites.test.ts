@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { serverStatus, startServers } from '../src/servers.ts';
 
 const cli = path.resolve(import.meta.dirname, '../src/cli.ts');
 
@@ -29,6 +32,20 @@ describe('a machine without the prerequisites', () => {
     expect(failure?.stderr).toContain("Java: 'java' is not on PATH; the Kafka broker needs Java 17 or newer: apt-get install -y openjdk-17-jre-headless");
     expect(failure?.stderr).toContain("Maven (mvn): it fetches the Kafka broker's jars from Maven Central; install it: apt-get install -y maven");
     expect(existsSync(tools) ? readdirSync(tools) : []).toEqual([]);
+  });
+
+  it('a port held by another process stops start with the variable to change, before anything starts', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    const localDir = path.join(scratch, 'busy');
+    try {
+      const config = loadConfig({ MSA_LOCAL_DIR: localDir, MSA_PG_PORT: String(port), MSA_KAFKA_PORT: '1025', MSA_KAFKA_CONTROLLER_PORT: '1026' });
+      await expect(startServers({ config })).rejects.toThrow(`127.0.0.1:${port} is already in use by another process; stop it or set MSA_PG_PORT to a free port`);
+      expect(serverStatus(config).some((s) => s.running)).toBe(false);
+    } finally {
+      holder.close();
+    }
   });
 
   it('a bad setting stops the command with the variable named', async () => {

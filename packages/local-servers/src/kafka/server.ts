@@ -5,6 +5,7 @@ import path from 'node:path';
 import { $ } from 'zx';
 import type { ServersConfig } from '../config.ts';
 import { ServerStartError } from '../errors.ts';
+import { requireFreePort } from '../ports.ts';
 import { commandLine, isAlive, type Log, readPid, sleep, waitFor } from '../system.ts';
 import { installKafka, isKafkaInstalled, kafkaLibsDir, requireJava } from './install.ts';
 import { kafkaAnswers } from './ready.ts';
@@ -120,6 +121,8 @@ export async function startKafka(config: ServersConfig, log: Log): Promise<Proce
     log(`kafka: already running (pid ${before.pid}, port ${before.port})`);
     return before;
   }
+  await requireFreePort(config.host, config.kafka.port, 'MSA_KAFKA_PORT');
+  await requireFreePort(config.host, config.kafka.controllerPort, 'MSA_KAFKA_CONTROLLER_PORT');
   const java = await requireJava();
   if (!isKafkaInstalled(config)) await installKafka(config, log);
   const k = config.kafka;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { $ } from 'zx';
 import type { ServersConfig } from '../config.ts';
 import { PrerequisiteError, ServerStartError } from '../errors.ts';
+import { requireFreePort } from '../ports.ts';
 import { commandLine, isAlive, isRoot, type Log, readPid, waitFor } from '../system.ts';
 import { findPostgresBinDir, installPostgres } from './install.ts';
 
@@ -99,6 +100,7 @@ export async function startPostgres(config: ServersConfig, log: Log): Promise<Pr
     if (before.port !== config.postgres.port) log(`postgres: note: it listens on ${before.port}, not MSA_PG_PORT=${config.postgres.port}; stop it to change the port`);
     return before;
   }
+  await requireFreePort(config.host, config.postgres.port, 'MSA_PG_PORT');
   const bin = await binDir(log);
   await prepareDirs(config);
   await initCluster(config, bin, log);
