@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type ServersConfig } from '../src/config.ts';
 import { serverStatus, startServers, stopServers } from '../src/servers.ts';
-import { isAlive } from '../src/system.ts';
+import { isAlive, isRoot } from '../src/system.ts';
 
 // Ports the OS hands out now, so this suite never collides with a developer's running servers.
 async function freePorts(count: number): Promise<number[]> {
@@ -44,7 +44,6 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
 
   beforeAll(async () => {
     localDir = mkdtempSync(path.join(os.tmpdir(), 'msa-local-servers-test-'));
-    chmodSync(localDir, 0o755); // PostgreSQL runs as its own user when we are root
     const [pgPort, kafkaPort, controllerPort] = await freePorts(3);
     env = {
       ...process.env,
@@ -72,6 +71,11 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
     expect(logged.filter((line) => line.startsWith('postgres: initdb'))).toHaveLength(1);
     expect(logged.filter((line) => / ready \(pid /.test(line))).toEqual([`postgres: ready (pid ${firstPids[0]})`, `kafka: ready (pid ${firstPids[1]})`]);
     expect(logged.filter((line) => line.includes('already running'))).toHaveLength(2);
+  });
+
+  it('makes a private data root (mkdtemp, 0700) reachable by PostgreSQL\'s own user when run as root', () => {
+    // PostgreSQL refuses root, so as root it runs as user postgres, which must walk into MSA_LOCAL_DIR.
+    expect(logged.includes(`postgres: granted search permission (o+x) on ${localDir} so user 'postgres' can reach its data`)).toBe(isRoot());
   });
 
   it('is safe to start twice: the second start finds them running and returns the same settings', async () => {

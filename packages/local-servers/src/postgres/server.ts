@@ -1,4 +1,4 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import type { ServersConfig } from '../config.ts';
@@ -38,7 +38,7 @@ async function serviceUserIds(): Promise<{ uid: number; gid: number }> {
 }
 
 /** Creates the data folders, owned by whoever will run the server, and checks that user can reach them. */
-async function prepareDirs(config: ServersConfig): Promise<void> {
+async function prepareDirs(config: ServersConfig, log: Log): Promise<void> {
   const pg = config.postgres;
   // Parents keep the default mode (the service user must traverse them); initdb makes the data dir 0700 itself.
   for (const dir of [pg.dir, pg.socketDir]) mkdirSync(dir, { recursive: true });
@@ -46,12 +46,35 @@ async function prepareDirs(config: ServersConfig): Promise<void> {
   const { uid, gid } = await serviceUserIds();
   for (const dir of [pg.dir, pg.socketDir]) chownSync(dir, uid, gid);
   if (existsSync(pg.logFile)) chownSync(pg.logFile, uid, gid);
-  const reach = await $({ quiet: true, nothrow: true })`runuser -u ${serviceUser} -- test -w ${pg.dir}`;
-  if (reach.exitCode !== 0) {
+  if (!(await serviceUserReaches(pg.dir))) {
+    // A clone under a private home (/root is 0700) is common for root: grant search (o+x), not read,
+    // on the folders above the data dir, so the service user can walk to it and no further.
+    for (const dir of ancestors(pg.dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        log(`postgres: granted search permission (o+x) on ${dir} so user '${serviceUser}' can reach its data`);
+      }
+    }
+  }
+  if (!(await serviceUserReaches(pg.dir))) {
     throw new PrerequisiteError(
       `PostgreSQL runs as user '${serviceUser}' (it refuses root), and that user cannot reach ${pg.dir}. ` +
-        `Make its parent folders traversable (chmod o+x) or set MSA_LOCAL_DIR to a folder it can reach (for example /tmp/msa-local).`,
+        `Set MSA_LOCAL_DIR to a folder it can reach (for example /tmp/msa-local).`,
     );
+  }
+}
+
+async function serviceUserReaches(dir: string): Promise<boolean> {
+  return (await $({ quiet: true, nothrow: true })`runuser -u ${serviceUser} -- test -w ${dir}`).exitCode === 0;
+}
+
+/** The folders above `dir`, from the root down. */
+function ancestors(dir: string): string[] {
+  const above: string[] = [];
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    above.unshift(current);
+    if (path.dirname(current) === current) return above;
   }
 }
 
@@ -102,7 +125,7 @@ export async function startPostgres(config: ServersConfig, log: Log): Promise<Pr
   }
   await requireFreePort(config.host, config.postgres.port, 'MSA_PG_PORT');
   const bin = await binDir(log);
-  await prepareDirs(config);
+  await prepareDirs(config, log);
   await initCluster(config, bin, log);
   const pg = config.postgres;
   const settings = [
