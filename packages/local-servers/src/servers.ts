@@ -36,7 +36,8 @@ export async function installServers({ config = loadConfig(), log = silent }: Op
 
 /** Starts both servers (installing first if needed) and returns how to reach them. */
 export async function startServers({ config = loadConfig(), log = silent }: Options = {}): Promise<ConnectionSettings> {
-  await installServers({ config, log });
+  // Both up already: nothing to install, and no JVM to ask for its version.
+  if (!serverStatus(config).every((server) => server.running)) await installServers({ config, log });
   await withLock(serversLock(config), async () => {
     // One after the other: on two cores the JVM's start-up and initdb would only slow each other down.
     await startPostgres(config, log);
