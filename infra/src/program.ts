@@ -30,7 +30,7 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
     if (config.target === 'local') return await runLocal(config, catalog);
     const aws = config as AwsStackConfig;
     const plans = planServices(stack, aws, catalog);
-    return deployAws({ stack, environment: aws.environment }, aws, catalog, plans);
+    return await deployAws({ stack, environment: aws.environment }, aws, catalog, plans);
   } catch (err) {
     // Config and catalog errors are written for the reader: the stack trace adds nothing.
     if (err instanceof StackConfigError || err instanceof CatalogError) Object.assign(err, { hideStack: true });

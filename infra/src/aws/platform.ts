@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { AwsStackConfig } from '../config/aws-schema.ts';
+import { StackConfigError } from '../config/errors.ts';
 import { awsTags, PLATFORM, type Env } from '../config/context.ts';
 import { Cluster } from '../cluster/cluster.ts';
 import { Kafka } from '../kafka/kafka.ts';
@@ -51,19 +52,20 @@ export function createPlatform(env: Env, config: AwsStackConfig, opts: pulumi.Co
   };
 }
 
-/** Another stack's platform, read through a stack reference: how preview environments stay cheap. */
-export function referencePlatform(env: Env, stack: string): Platform {
+/** Another stack's platform, read through a stack reference and checked before anything else is registered. */
+export async function referencePlatform(env: Env, stack: string): Promise<Platform> {
   const ref = new pulumi.StackReference(`${env.stack}-platform`, { name: stack });
-  const platform = ref.requireOutput('platform') as pulumi.Output<Record<string, string>>;
-  const field = (key: (typeof PLATFORM_KEYS)[number]) =>
-    platform.apply((p) => {
-      const value = p?.[key];
-      if (typeof value !== 'string' || value === '') {
-        throw new Error(`stack ${stack} exports no platform.${key}; msa:cluster.stack must name a cloud stack deployed by this program`);
-      }
-      return value;
-    });
-  const out = Object.fromEntries(PLATFORM_KEYS.map((k) => [k, field(k)])) as unknown as Platform;
+  const details = await ref.getOutputDetails('platform');
+  const exported = (details.value ?? details.secretValue ?? {}) as Record<string, unknown>;
+  const missing = PLATFORM_KEYS.filter((k) => typeof exported[k] !== 'string' || exported[k] === '');
+  if (missing.length > 0) {
+    throw new StackConfigError(env.stack, [{
+      key: 'msa:cluster.stack',
+      message: `"${stack}" exports no platform.${missing.join(', platform.')}; name a cloud stack of this program that is deployed`,
+    }]);
+  }
+  const value = (k: (typeof PLATFORM_KEYS)[number]) => pulumi.output(exported[k] as string);
+  const out = Object.fromEntries(PLATFORM_KEYS.map((k) => [k, value(k)])) as unknown as Platform;
   out.kubeconfig = pulumi.secret(out.kubeconfig);
   return out;
 }

@@ -11,12 +11,12 @@ import { Microservice } from '../service/service.ts';
 import { createPlatform, referencePlatform, PLATFORM_KEYS } from './platform.ts';
 
 /** Everything a cloud stack deploys. Config and catalog arrive validated; nothing here reads config. */
-export function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, plans: ServicePlan[]) {
-  const awsProvider = new aws.Provider(`${env.stack}-aws`, { region: config.region as aws.Region });
+export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, plans: ServicePlan[]) {
   const shared = config.cluster.mode === 'reference';
-  const platform = config.cluster.mode === 'reference'
-    ? referencePlatform(env, config.cluster.stack)
-    : createPlatform(env, config, { providers: { aws: awsProvider } });
+  // A referenced platform is read and checked first, so a bad reference registers nothing else.
+  const referenced = config.cluster.mode === 'reference' ? await referencePlatform(env, config.cluster.stack) : undefined;
+  const awsProvider = new aws.Provider(`${env.stack}-aws`, { region: config.region as aws.Region });
+  const platform = referenced ?? createPlatform(env, config, { providers: { aws: awsProvider } });
   const k8sProvider = new k8s.Provider(`${env.stack}-k8s`, { kubeconfig: platform.kubeconfig, enableServerSideApply: true });
   const opts = { providers: { aws: awsProvider, kubernetes: k8sProvider } };
   // Preview stacks share a cluster and Kafka: their namespaces and topics carry the stack's name.

@@ -4,6 +4,9 @@ import { z } from 'zod';
 const loopbackHost = z.literal('127.0.0.1', { error: 'must be 127.0.0.1 (local servers listen on loopback only)' });
 const port = z.number().int().min(1024).max(65535);
 
+/** Set by the stack from its own resources; config may not override them. */
+export const RESERVED_ENV = new Set(['PORT', 'HOST', 'DATABASE_URL', 'KAFKA_BROKERS', 'SERVICE_NAME', 'SERVICE_VERSION', 'SERVICE_COMMIT', 'TOPIC_PREFIX', 'REPLICA_INDEX']);
+
 const release = z
   .object({
     version: z.string().min(1),
@@ -50,6 +53,23 @@ export const localStackConfigSchema = z
           .default({ brokers: ['127.0.0.1:59092'], partitions: 2 }),
         /** Processes per service; a service not named here runs its catalog minReplicas. */
         replicas: z.record(z.string(), z.number().int().min(1).max(8)).default({}),
+        /**
+         * Extra environment per service (e.g. delivery's UNDELIVERABLE_PATTERN, or a token set with
+         * `pulumi config set --secret --path msa:local.env.<svc>.<NAME>`). The connection settings the
+         * stack wires itself cannot be overridden here.
+         */
+        env: z
+          .record(
+            z.string(),
+            z.record(
+              z
+                .string()
+                .regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name (A-Z, 0-9, _)')
+                .refine((name) => !RESERVED_ENV.has(name) && !name.endsWith('_URL'), 'is set by the stack itself'),
+              z.string(),
+            ),
+          )
+          .default({}),
         /** How long `up` waits for a service to answer its readiness path. */
         readinessTimeoutSeconds: z.number().int().min(5).max(600).default(90),
       })

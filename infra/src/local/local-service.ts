@@ -59,6 +59,7 @@ export class LocalService extends pulumi.ComponentResource {
     const name = plan.name;
 
     const env: Record<string, pulumi.Input<string>> = {
+      ...plan.extraEnv,
       SERVICE_NAME: plan.name,
       SERVICE_VERSION: plan.version,
       SERVICE_COMMIT: plan.commit,
@@ -80,7 +81,8 @@ export class LocalService extends pulumi.ComponentResource {
         port: plan.port,
         replicas: plan.replicas,
         version: plan.version,
-        env,
+        // Secret as a whole: it holds the database password and any secret msa:local.env value.
+        env: pulumi.secret(pulumi.output(env)),
         readinessUrl: `${plan.url}${plan.readinessPath}`,
         readinessTimeoutSeconds: config.readinessTimeoutSeconds,
         runtimeDir: path.join(this.serviceArgs.runtimeDir, plan.name),

@@ -21,6 +21,8 @@ export interface ServicePlan {
   ownTopics: string[];
   /** Topics produced by others that it consumes: its process waits for them. */
   consumes: string[];
+  /** Extra environment from msa:local.env.<svc> (may hold decrypted secrets). */
+  extraEnv: Record<string, string>;
   /** `<CALLEE>_URL` for each service it calls. */
   callees: { name: string; envVar: string; url: string }[];
 }
@@ -46,6 +48,9 @@ export function planLocal(stack: string, config: LocalStackConfig, catalog: Cata
   const problems: ConfigProblem[] = [];
   for (const name of Object.keys(local.replicas)) {
     if (!known.has(name)) problems.push({ key: `msa:local.replicas.${name}`, message: `no service "${name}" in the catalog (${[...known].join(', ')})` });
+  }
+  for (const name of Object.keys(local.env)) {
+    if (!known.has(name)) problems.push({ key: `msa:local.env.${name}`, message: `no service "${name}" in the catalog (${[...known].join(', ')})` });
   }
   for (const name of Object.keys(releases)) {
     if (!known.has(name)) problems.push({ key: `msa:releases.${name}`, message: `no service "${name}" in the catalog (${[...known].join(', ')})` });
@@ -80,6 +85,7 @@ export function planLocal(stack: string, config: LocalStackConfig, catalog: Cata
       database: { name: dbName, role: dbName },
       ownTopics: [...service.topics.produces, service.deadLetterTopic],
       consumes: service.topics.consumes.filter((t) => !service.topics.produces.includes(t)),
+      extraEnv: local.env[service.name] ?? {},
       callees: service.calls.map((name) => ({ name, envVar: calleeEnvVar(name), url: urlOf(catalog.byName(name)) })),
     };
   });

@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { settle, type Capture } from '../src/plan/capture.ts';
+import { capture, catalog, flatConfig, ofType, stackConfig } from './support.ts';
+
+const DEV = 'acme/msa/dev';
+
+/** A preview environment as the pull-request pipeline would configure it: test's releases on dev's platform. */
+function previewConfig(): Record<string, string> {
+  const test = stackConfig('test') as Record<string, any>;
+  return flatConfig({
+    'msa:target': 'aws',
+    'msa:environment': 'preview',
+    'msa:region': test['msa:region'],
+    'msa:cluster': { mode: 'reference', stack: DEV },
+    'msa:kafka': { topics: { partitions: 1, replication: 2, retentionHours: 12 } },
+    'msa:database': test['msa:database'],
+    'msa:workloads': { minReplicas: 1 },
+    'msa:ingress': { host: 'pr-42.preview.msa.example.com', zoneId: 'Z0DEVEXAMPLE01' },
+    'msa:releases': test['msa:releases'],
+  });
+}
+
+describe('a preview stack reuses another stack\'s cluster and Kafka through a stack reference', () => {
+  let dev: Capture;
+  let preview: Capture;
+  let platform: Record<string, string>;
+  beforeAll(async () => {
+    dev = await capture('dev');
+    platform = (await settle(dev.outputs!.platform)) as Record<string, string>;
+    preview = await capture('pr-42', { config: previewConfig(), stackOutputs: { [DEV]: { platform } } });
+    if (preview.error) throw preview.error;
+  });
+
+  it('creates no network, cluster or brokers of its own', () => {
+    for (const t of ['aws:ec2/vpc:Vpc', 'aws:eks/cluster:Cluster', 'aws:eks/nodeGroup:NodeGroup', 'aws:msk/cluster:Cluster', 'aws:ec2/natGateway:NatGateway']) {
+      expect(ofType(preview, t), t).toEqual([]);
+    }
+    expect(ofType(preview, 'pulumi:pulumi:StackReference').map((r) => r.inputs.name)).toEqual([DEV]);
+  });
+
+  it("puts its own databases in the shared VPC and its topics and namespaces under the stack's name", () => {
+    expect(ofType(preview, 'aws:rds/instance:Instance')).toHaveLength(catalog.services.length);
+    for (const sg of ofType(preview, 'aws:ec2/securityGroup:SecurityGroup')) expect(sg.inputs.vpcId).toBe(platform.vpcId);
+    expect(ofType(preview, 'aws:msk/topic:Topic').map((t) => t.inputs.name).sort()).toEqual(catalog.topics.map((t) => `pr-42.${t}`));
+    for (const t of ofType(preview, 'aws:msk/topic:Topic')) expect(t.inputs.clusterArn).toBe(platform.kafkaClusterArn);
+    expect(ofType(preview, 'kubernetes:core/v1:Namespace').map((n) => n.inputs.metadata.name).sort()).toEqual(catalog.services.map((s) => `pr-42-${s.name}`).sort());
+    const env = ofType(preview, 'kubernetes:apps/v1:Deployment')[0]!.inputs.spec.template.spec.containers[0].env;
+    expect(env).toEqual(expect.arrayContaining([{ name: 'TOPIC_PREFIX', value: 'pr-42.' }, { name: 'KAFKA_BROKERS', value: platform.kafkaBootstrap }]));
+  });
+
+  it("grants each service's IAM role only its own prefixed topics", () => {
+    const order = catalog.byName('order');
+    const policy = JSON.parse(ofType(preview, 'aws:iam/rolePolicy:RolePolicy').find((p) => p.name.includes('-order-'))!.inputs.policy);
+    const writes = policy.Statement.find((s: { Action: string[] }) => s.Action.includes('kafka-cluster:WriteData')).Resource as string[];
+    expect(writes.map((arn) => arn.split('/').pop()).sort()).toEqual([...order.topics.produces, order.deadLetterTopic].map((t) => `pr-42.${t}`).sort());
+  });
+
+  it('stops with the missing key when the referenced stack exports no platform', async () => {
+    const broken = await capture('pr-43', { config: previewConfig(), stackOutputs: { [DEV]: { platform: { ...platform, kafkaClusterArn: '' } } } });
+    expect(broken.error?.message).toContain('msa:cluster.stack: "acme/msa/dev" exports no platform.kafkaClusterArn');
+    // Only the reference itself was read; nothing was created.
+    expect(broken.resources.map((r) => r.type)).toEqual(['pulumi:pulumi:StackReference']);
+  });
+});
