@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findRepoRoot, loadCatalog } from '@msa/catalog';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StackConfigError } from '../../src/config/errors.ts';
+import { cloneNames, freePortOffset, readLocalStackFile } from '../../src/local/clone.ts';
+import { localStackConfigSchema } from '../../src/local/config.ts';
+import { planLocal } from '../../src/local/plan.ts';
+
+const root = findRepoRoot(import.meta.dirname);
+const catalog = loadCatalog(root);
+const base = () => ({ target: 'local', local: { portOffset: 10000 } });
+
+describe('the local stack config', () => {
+  it('Pulumi.local.yaml is valid and runs every catalog service', () => {
+    const config = readLocalStackFile(root, 'local');
+    const plan = planLocal('local', config, catalog, root);
+    expect(plan.services.map((s) => s.name)).toEqual(catalog.services.map((s) => s.name));
+  });
+
+  it('fills in the shared servers and naming defaults', () => {
+    const config = localStackConfigSchema.parse(base());
+    expect(config.local).toMatchObject({
+      namePrefix: '',
+      topicPrefix: '',
+      postgres: { host: '127.0.0.1', port: 55432, user: 'postgres' },
+      kafka: { brokers: ['127.0.0.1:59092'] },
+    });
+  });
+
+  it('rejects servers off loopback, unknown keys and env the stack sets itself', () => {
+    const bad = localStackConfigSchema.safeParse({
+      target: 'local',
+      local: { portOffset: 10000, postgres: { host: '10.0.0.5' }, replica: {}, env: { order: { DATABASE_URL: 'x' } } },
+    });
+    expect(bad.success).toBe(false);
+    const paths = bad.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['local.postgres.host', 'local', 'local.env.order.DATABASE_URL']));
+  });
+
+  it('names the key and the stack when config mentions a service the catalog lacks', () => {
+    const config = localStackConfigSchema.parse({ ...base(), local: { portOffset: 10000, replicas: { billing: 2 } } });
+    expect(() => planLocal('local-x', config, catalog, root)).toThrow(StackConfigError);
+    expect(() => planLocal('local-x', config, catalog, root)).toThrow(/Pulumi\.local-x\.yaml[\s\S]*msa:local\.replicas\.billing: no service "billing"/);
+  });
+
+  it('refuses more replicas than the catalog allows', () => {
+    const order = catalog.byName('order');
+    const config = localStackConfigSchema.parse({ ...base(), local: { portOffset: 10000, replicas: { order: order.scaling.maxReplicas + 1 } } });
+    expect(() => planLocal('local', config, catalog, root)).toThrow(/msa:local\.replicas\.order: \d+ exceeds the catalog's maxReplicas/);
+  });
+});
+
+describe('the local plan', () => {
+  const config = localStackConfigSchema.parse({
+    target: 'local',
+    local: { portOffset: 10100, namePrefix: 'pr7_', topicPrefix: 'pr7.', replicas: { order: 2 } },
+    releases: { order: { version: '1.2.3', image: 'local:order', commit: 'abc123' } },
+  });
+  const plan = planLocal('local-pr-7', config, catalog, root);
+
+  it('gives every service its own port, database and role, all prefixed for the stack', () => {
+    const ports = plan.services.map((s) => s.port);
+    expect(new Set(ports).size).toBe(ports.length);
+    for (const s of plan.services) {
+      const entry = catalog.byName(s.name);
+      expect(s.port).toBe(entry.port + 10100);
+      expect(s.url).toBe(`http://127.0.0.1:${entry.port + 10100}`);
+      expect(s.database).toEqual({ name: `pr7_${entry.database.name}`, role: `pr7_${entry.database.name}` });
+      expect(s.entry).toBe(path.join(entry.dir, 'src', 'main.ts'));
+    }
+  });
+
+  it('prefixes every topic, dead-letter topics included', () => {
+    expect(Object.keys(plan.topicNames).sort()).toEqual([...catalog.topics].sort());
+    for (const [topic, name] of Object.entries(plan.topicNames)) expect(name).toBe(`pr7.${topic}`);
+    for (const s of plan.services) expect(s.ownTopics).toContain(`${s.name}.dlq`);
+  });
+
+  it('takes replicas and version from config, the rest from the catalog', () => {
+    const order = plan.services.find((s) => s.name === 'order')!;
+    expect(order).toMatchObject({ replicas: 2, version: '1.2.3', commit: 'abc123' });
+    const others = plan.services.filter((s) => s.name !== 'order');
+    for (const s of others) expect(s.replicas).toBe(catalog.byName(s.name).scaling.minReplicas);
+  });
+
+  it("points each caller at its callees' URLs in this stack", () => {
+    for (const s of plan.services) {
+      expect(s.callees.map((c) => c.name)).toEqual(catalog.byName(s.name).calls);
+      for (const c of s.callees) {
+        expect(c.envVar).toBe(`${c.name.toUpperCase()}_URL`);
+        expect(c.url).toBe(plan.services.find((x) => x.name === c.name)!.url);
+      }
+    }
+  });
+});
+
+describe('clone naming', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'clone-names-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('derives database and topic prefixes from the clone stack name', () => {
+    expect(cloneNames('local-pr-42')).toEqual({ namePrefix: 'local_pr_42_', topicPrefix: 'local-pr-42.' });
+    expect(() => cloneNames('Local PR')).toThrow(/lowercase letters, digits and dashes/);
+  });
+
+  it('picks a port offset that no other local stack file uses', async () => {
+    const stackFile = (name: string, offset: number) =>
+      writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), `config:\n  msa:target: local\n  msa:local:\n    portOffset: ${offset}\n`);
+    stackFile('local', 30000);
+    stackFile('local-pr-1', 30100);
+    const offset = await freePortOffset(dir, catalog, 30000);
+    expect(offset).toBe(30200);
+  });
+});
