@@ -22,7 +22,7 @@ export async function upWaitingForLock(pulumi: Pulumi, stack: string, opts: Lock
       if (r.exitCode === 0) return r;
       const text = `${r.stdout}\n${r.stderr}`;
       if (STACK_LOCKED.test(text)) {
-        const holder = /Lock .*|locked by .*/.exec(text)?.[0] ?? 'another update';
+        const holder = /created by [^\n]*/.exec(text)?.[0] ?? 'another update';
         opts.onWaiting?.({ stack, waitedMs: Date.now() - started, holder });
         throw new Error(`stack ${stack} is locked by another update (${holder})`);
       }

@@ -14,29 +14,16 @@ export interface PulumiOptions {
 }
 
 /**
- * The one place that starts the Pulumi CLI. It prefers the CLI this repository builds
- * (.tools/pulumi/bin, see tools/pulumi) with its language plugin on PATH, then MSA_PULUMI_BIN,
- * then a `pulumi` on PATH; the local file backend under .local/pulumi is the default state store.
+ * The one place that starts the Pulumi CLI: through the project's wrapper (tools/pulumi/pulumi.sh:
+ * the CLI built from the Go module proxy, Node 24 first on PATH, local file backend under .local/,
+ * no update checks), run against `root` with --cwd. MSA_PULUMI_BIN names another CLI instead.
+ * PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE from `env` win over the wrapper's defaults.
  */
-export function pulumiCommand(env: NodeJS.ProcessEnv = process.env): { bin: string; binDir: string | undefined } {
-  if (env.MSA_PULUMI_BIN) return { bin: env.MSA_PULUMI_BIN, binDir: path.dirname(env.MSA_PULUMI_BIN) };
-  const built = path.join(TOOLS_ROOT, '.tools/pulumi/bin/pulumi');
-  if (existsSync(built)) return { bin: built, binDir: path.dirname(built) };
-  return { bin: 'pulumi', binDir: undefined };
-}
-
-export function pulumiEnv(opts: PulumiOptions): NodeJS.ProcessEnv {
-  const { binDir } = pulumiCommand({ ...process.env, ...opts.env });
-  const base = { ...process.env, ...opts.env };
-  const nodeBin = path.join(TOOLS_ROOT, 'node_modules/.bin');
-  return {
-    ...opts.env,
-    PATH: [binDir, nodeBin, base.PATH].filter(Boolean).join(path.delimiter),
-    PULUMI_BACKEND_URL: base.PULUMI_BACKEND_URL ?? `file://${path.join(opts.root, '.local/pulumi')}`,
-    PULUMI_CONFIG_PASSPHRASE: base.PULUMI_CONFIG_PASSPHRASE ?? '',
-    PULUMI_SKIP_UPDATE_CHECK: 'true',
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
-  };
+export function pulumiCommand(env: NodeJS.ProcessEnv = process.env): { cmd: string; prefix: string[] } {
+  if (env.MSA_PULUMI_BIN) return { cmd: env.MSA_PULUMI_BIN, prefix: [] };
+  const wrapper = path.join(TOOLS_ROOT, 'tools/pulumi/pulumi.sh');
+  if (existsSync(wrapper)) return { cmd: 'bash', prefix: [wrapper] };
+  return { cmd: 'pulumi', prefix: [] };
 }
 
 export class PulumiError extends Error {
@@ -54,23 +41,26 @@ export const STACK_LOCKED = /currently locked by \d+ lock\(s\)|the stack is curr
 export class Pulumi {
   readonly root: string;
   readonly env: NodeJS.ProcessEnv;
-  readonly bin: string;
+  readonly command: { cmd: string; prefix: string[] };
 
   constructor(opts: PulumiOptions) {
     this.root = opts.root;
-    this.env = pulumiEnv(opts);
-    this.bin = pulumiCommand({ ...process.env, ...opts.env }).bin;
+    this.env = { ...opts.env, PULUMI_SKIP_UPDATE_CHECK: 'true' };
+    this.command = pulumiCommand({ ...process.env, ...opts.env });
   }
 
   /** Runs pulumi with the given arguments in the project folder; never throws on exit codes. */
   async run(args: string[], opts: { stream?: boolean } = {}): Promise<ExecResult> {
-    try {
-      return await exec(this.bin, [...args, '--non-interactive'], { cwd: this.root, env: this.env, stream: opts.stream ?? false });
-    } catch (e) {
-      throw new Error(
-        `The Pulumi CLI could not be started (${this.bin}): ${(e as Error).message}. Build it with tools/pulumi/build.sh or set MSA_PULUMI_BIN.`,
-      );
+    const { cmd, prefix } = this.command;
+    const r = await exec(cmd, [...prefix, '--cwd', this.root, ...args, '--non-interactive'], {
+      cwd: this.root,
+      env: this.env,
+      stream: opts.stream ?? false,
+    });
+    if (r.exitCode === 127) {
+      throw new Error(`The Pulumi CLI is not available (${[cmd, ...prefix].join(' ')}): ${r.stderr.trim()} Run \`npm run pulumi:setup\` to build it.`);
     }
+    return r;
   }
 
   async runOrThrow(args: string[], what: string, opts: { stream?: boolean } = {}): Promise<ExecResult> {

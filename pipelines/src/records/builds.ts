@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -41,4 +41,14 @@ export function readBuildRecord(root: string, service: string, commit: string): 
   const parsed = buildRecordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${path.relative(root, file)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+/** Every build record of a service, newest first. */
+export function latestBuildRecords(root: string, service: string): BuildRecord[] {
+  const dir = path.join(root, '.local/builds', service);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => readBuildRecord(root, service, f.slice(0, -'.json'.length)))
+    .sort((a, b) => b.builtAt.localeCompare(a.builtAt));
 }

@@ -1,0 +1,146 @@
+import type { Server } from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommand } from '../src/commands/build.ts';
+import { deployCommand } from '../src/commands/deploy.ts';
+import { promoteCommand, PromotionRefused } from '../src/commands/promote.ts';
+import { rollbackCommand } from '../src/commands/rollback.ts';
+import { verifyCommand } from '../src/commands/verify.ts';
+import { readDeployments } from '../src/records/deployments.ts';
+import { StackConfig } from '../src/stacks/config.ts';
+import { ensurePulumiCli, startReleaseServer, stackRepo, type StackRepo } from './support/stack-fixture.ts';
+
+let server: { url: string; server: Server; hits: string[] };
+const made: StackRepo[] = [];
+
+beforeAll(async () => {
+  ensurePulumiCli();
+  server = await startReleaseServer();
+}, 900_000);
+afterAll(() => server.server.close());
+afterEach(() => made.splice(0).forEach((f) => f.repo.cleanup()));
+
+function fixture(): StackRepo {
+  const f = stackRepo(server.url);
+  made.push(f);
+  return f;
+}
+
+function bump(f: StackRepo, service: string, version: string): void {
+  const pkg = JSON.parse(f.repo.read(`apps/${service}/package.json`));
+  pkg.version = version;
+  f.repo.write(`apps/${service}/package.json`, JSON.stringify(pkg, null, 2));
+  f.repo.commit(`${service} ${version}`);
+}
+
+describe('promote: only the artifact that passed moves on, one stage at a time', { timeout: 180_000 }, () => {
+  it('refuses a skipped stage, a backwards move and a stack outside the chain, before touching anything', async () => {
+    const f = fixture();
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'staging' })).rejects.toThrow(
+      'Promotion refused: promoting from dev to staging would skip test; the chain is dev → test → staging → prod',
+    );
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'staging', to: 'test' })).rejects.toThrow(
+      'Promotion refused: test does not follow staging: promotion only moves forward along dev → test → staging → prod',
+    );
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'local', to: 'prod' })).rejects.toThrow(
+      'Promotion refused: "local" is not a stage of the promotion chain',
+    );
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(
+      'Promotion refused: order has no release in dev (Pulumi.dev.yaml msa:releases.order)',
+    );
+    expect(f.repo.git('status', '--porcelain').trim()).toBe('');
+  });
+
+  it('refuses a release that never passed in the previous stage (written into the config by hand)', async () => {
+    const f = fixture();
+    const dev = StackConfig.load(f.repo.root, 'dev');
+    dev.setRelease('order', { version: '9.9.9', image: `local/msa/order@sha256:${'f'.repeat(64)}`, commit: 'abcdef1' });
+    dev.save();
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(PromotionRefused);
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(
+      /order 9\.9\.9 \(local\/msa\/order@sha256:f{64}\) never passed in dev/,
+    );
+  });
+
+  it('moves the same digest dev → test → staging → prod, each after it passed before, and records where it came from', async () => {
+    const f = fixture();
+    const build = await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    await verifyCommand(f.ctx, { service: 'order', env: 'dev' });
+    await promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' });
+    // test has it now, but staging may only take it after it ran in test: prod is still refused.
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'test', to: 'prod' })).rejects.toThrow(/would skip staging/);
+    await promoteCommand(f.ctx, { service: 'order', from: 'test', to: 'staging' });
+    await promoteCommand(f.ctx, { service: 'order', from: 'staging', to: 'prod' });
+    for (const stack of ['dev', 'test', 'staging', 'prod']) {
+      expect(StackConfig.load(f.repo.root, stack).release('order')!.image, stack).toBe(build.image);
+      const outputs = await f.ctx.pulumi.outputs(stack);
+      expect((outputs!.releases as Record<string, { image: string }>).order!.image, stack).toBe(build.image);
+    }
+    expect(readDeployments(f.repo.root, 'prod')).toMatchObject([{ kind: 'promote', from: 'staging', result: 'passed', release: { image: build.image } }]);
+    expect(StackConfig.load(f.repo.root, 'prod').release('inventory')).toBeUndefined();
+  });
+
+  it('refuses to promote from a stage whose stack runs something other than what git says (drift)', async () => {
+    const f = fixture();
+    const v1 = await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    bump(f, 'order', '0.2.0');
+    await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    // Someone puts v1 back into git by hand without deploying it: dev still runs 0.2.0.
+    const dev = StackConfig.load(f.repo.root, 'dev');
+    dev.setRelease('order', { version: v1.version, image: v1.image, commit: v1.commit });
+    dev.save();
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(
+      /dev runs local\/msa\/order@sha256:[0-9a-f]{64} for order, not .* as git says; the stack has drifted/,
+    );
+  });
+
+  it('refuses an artifact whose verification failed after its deploy', async () => {
+    const f = fixture();
+    await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    const dev = StackConfig.load(f.repo.root, 'dev');
+    const running = dev.release('order')!;
+    // The stage's tests fail: the service no longer answers (its endpoint now points at a broken path).
+    dev.set('msa:serviceBase', `${server.url}/broken`);
+    dev.save();
+    await f.ctx.pulumi.up('dev');
+    await expect(verifyCommand(f.ctx, { service: 'order', env: 'dev' })).rejects.toThrow(/Verification of order .* in dev failed/);
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(
+      new RegExp(`order ${running.version} .* never passed in dev`),
+    );
+  });
+
+  it('--all promotes every service that passed in the stage, together, in one update', async () => {
+    const f = fixture();
+    const order = await buildCommand(f.ctx, { service: 'order' });
+    const inventory = await buildCommand(f.ctx, { service: 'inventory' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    await deployCommand(f.ctx, { service: 'inventory', env: 'dev' });
+    const outcome = await promoteCommand(f.ctx, { all: true, from: 'dev', to: 'test' });
+    expect(outcome!.changes.map((c) => [c.service, c.release.image])).toEqual([
+      ['inventory', inventory.image],
+      ['order', order.image],
+    ]);
+    expect(Object.keys(StackConfig.load(f.repo.root, 'test').releases()).sort()).toEqual(['inventory', 'order']);
+  });
+});
+
+describe('rollback', { timeout: 180_000 }, () => {
+  it('puts back the release that passed before the current one, through the same smoke test', async () => {
+    const f = fixture();
+    const v1 = await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    bump(f, 'order', '0.2.0');
+    const v2 = await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    expect(StackConfig.load(f.repo.root, 'dev').release('order')!.version).toBe(v2.version);
+    await rollbackCommand(f.ctx, { service: 'order', env: 'dev' });
+    expect(StackConfig.load(f.repo.root, 'dev').release('order')!.image).toBe(v1.image);
+    expect(readDeployments(f.repo.root, 'dev').at(-1)).toMatchObject({ kind: 'rollback', result: 'passed', release: { version: v1.version } });
+    await expect(rollbackCommand(f.ctx, { service: 'order', env: 'dev', to: '7.7.7' })).rejects.toThrow(
+      `No release of order to roll back to in dev matching "7.7.7": releases that passed there before: ${v2.version}`,
+    );
+  });
+});
