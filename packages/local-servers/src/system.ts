@@ -1,6 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export type Log = (line: string) => void;
+
+/** What `status` knows of one server process. */
+export interface ProcessState {
+  running: boolean;
+  pid?: number;
+  port: number;
+}
 export const silent: Log = () => {};
 
 export const isRoot = (): boolean => process.getuid?.() === 0;
@@ -64,4 +71,11 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw onTimeout();
     await sleep(intervalMs);
   }
+}
+
+/** The last lines of a log file, headed by its path, for an error message; empty when there is none. */
+export function logTail(file: string, lines = 15): string {
+  if (!existsSync(file)) return '';
+  const tail = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return tail ? `\n--- ${file} (last lines) ---\n${tail}` : '';
 }

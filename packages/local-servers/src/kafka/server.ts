@@ -6,15 +6,9 @@ import { $ } from 'zx';
 import type { ServersConfig } from '../config.ts';
 import { ServerStartError } from '../errors.ts';
 import { requireFreePort } from '../ports.ts';
-import { commandLine, isAlive, type Log, readPid, sleep, waitFor } from '../system.ts';
+import { commandLine, isAlive, type Log, logTail, type ProcessState, readPid, sleep, waitFor } from '../system.ts';
 import { installKafka, isKafkaInstalled, kafkaLibsDir, requireJava } from './install.ts';
 import { kafkaAnswers } from './ready.ts';
-
-export interface ProcessState {
-  running: boolean;
-  pid?: number;
-  port: number;
-}
 
 const nodeId = 1;
 const stopTimeoutMs = 30_000;
@@ -105,13 +99,8 @@ export function kafkaState(config: ServersConfig): ProcessState {
   return running ? { running, pid, port: config.kafka.port } : { running: false, port: config.kafka.port };
 }
 
-function logTail(config: ServersConfig): string {
-  for (const file of ['server.log', 'stdout.log'].map((name) => path.join(config.kafka.logsDir, name))) {
-    if (!existsSync(file)) continue;
-    const tail = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
-    if (tail) return `\n--- ${file} (last lines) ---\n${tail}`;
-  }
-  return '';
+function brokerLogTail(config: ServersConfig): string {
+  return logTail(path.join(config.kafka.logsDir, 'server.log')) || logTail(path.join(config.kafka.logsDir, 'stdout.log'));
 }
 
 /** Starts the single-node KRaft broker detached and waits until it answers; already running is fine. */
@@ -161,11 +150,11 @@ export async function startKafka(config: ServersConfig, log: Log): Promise<Proce
   const bootstrap = `${config.host}:${k.port}`;
   await waitFor(
     async () => {
-      if (!isAlive(pid)) throw new ServerStartError(`The Kafka broker exited while starting.${logTail(config)}`);
+      if (!isAlive(pid)) throw new ServerStartError(`The Kafka broker exited while starting.${brokerLogTail(config)}`);
       return (await kafkaAnswers(bootstrap)) ? true : undefined;
     },
     readyTimeoutMs,
-    () => new ServerStartError(`The Kafka broker (pid ${pid}) did not answer on ${bootstrap} within ${readyTimeoutMs / 1000} s.${logTail(config)}`),
+    () => new ServerStartError(`The Kafka broker (pid ${pid}) did not answer on ${bootstrap} within ${readyTimeoutMs / 1000} s.${brokerLogTail(config)}`),
     250,
   );
   log(`kafka: ready (pid ${pid})`);

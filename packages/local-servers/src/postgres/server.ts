@@ -4,17 +4,11 @@ import { $ } from 'zx';
 import type { ServersConfig } from '../config.ts';
 import { PrerequisiteError, ServerStartError } from '../errors.ts';
 import { requireFreePort } from '../ports.ts';
-import { commandLine, isAlive, isRoot, type Log, readPid, waitFor } from '../system.ts';
+import { commandLine, isAlive, isRoot, type Log, logTail, type ProcessState, readPid, waitFor } from '../system.ts';
 import { findPostgresBinDir, installPostgres } from './install.ts';
 
 // PostgreSQL refuses to run as root; as root we run it as Debian's `postgres` system user.
 const serviceUser = 'postgres';
-
-export interface ProcessState {
-  running: boolean;
-  pid?: number;
-  port: number;
-}
 
 async function binDir(log: Log): Promise<string> {
   return findPostgresBinDir() ?? (await installPostgres(log));
@@ -139,7 +133,7 @@ export async function startPostgres(config: ServersConfig, log: Log): Promise<Pr
   try {
     await pgTool(bin, 'pg_ctl', ['start', '-D', pg.dataDir, '-l', pg.logFile, '-w', '-t', '60', '-o', settings]);
   } catch (error) {
-    throw new ServerStartError(`PostgreSQL did not start (see ${pg.logFile}): ${(error as Error).message.trim()}`);
+    throw new ServerStartError(`PostgreSQL did not start: ${(error as Error).message.trim()}${logTail(pg.logFile)}`);
   }
   await waitFor(
     async () => ((await isReady(config, bin)) ? true : undefined),
