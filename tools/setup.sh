@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Everything the test suite needs on this machine, installed when missing and started when stopped.
+# Idempotent and quick on a machine that has it all; on a fresh one it installs:
+#   npm dependencies (with Node 24 itself), PostgreSQL (Debian) and Kafka (Maven Central) via the
+#   servers command, the Pulumi CLI (built from the Go module proxy), actionlint and zizmor.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+step() { printf '==> %s\n' "$*"; }
+
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci (brings Node 24 as a dependency)"
+  npm ci --no-audit --no-fund
+fi
+export PATH="$repo/node_modules/.bin:$PATH"
+
+step "local servers: PostgreSQL and Kafka"
+node packages/local-servers/src/cli.ts start
+
+step "Pulumi CLI"
+bash tools/pulumi/setup.sh
+
+step "workflow linters: actionlint, zizmor"
+bash pipelines/scripts/install-workflow-linters.sh
