@@ -18,6 +18,8 @@ export interface Platform {
   kafkaClusterArn: pulumi.Output<string>;
   kafkaBootstrap: pulumi.Output<string>;
   kafkaSecurityGroupId: pulumi.Output<string>;
+  /** Resources the workloads wait for (this stack's nodes); none for a referenced platform. */
+  ready?: pulumi.Resource[];
 }
 
 export const PLATFORM_KEYS = [
@@ -49,6 +51,7 @@ export function createPlatform(env: Env, config: AwsStackConfig, opts: pulumi.Co
     kafkaClusterArn: kafka.clusterArn,
     kafkaBootstrap: kafka.bootstrapBrokers,
     kafkaSecurityGroupId: kafka.securityGroupId,
+    ready: cluster.ready,
   };
 }
 

@@ -17,7 +17,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   const referenced = config.cluster.mode === 'reference' ? await referencePlatform(env, config.cluster.stack) : undefined;
   const awsProvider = new aws.Provider(`${env.stack}-aws`, { region: config.region as aws.Region });
   const platform = referenced ?? createPlatform(env, config, { providers: { aws: awsProvider } });
-  const k8sProvider = new k8s.Provider(`${env.stack}-k8s`, { kubeconfig: platform.kubeconfig, enableServerSideApply: true });
+  const k8sProvider = new k8s.Provider(`${env.stack}-k8s`, { kubeconfig: platform.kubeconfig, enableServerSideApply: true }, { dependsOn: platform.ready ?? [] });
   const opts = { providers: { aws: awsProvider, kubernetes: k8sProvider } };
   // Preview stacks share a cluster and Kafka: their namespaces and topics carry the stack's name.
   const prefix = shared ? { namespace: `${env.stack}-`, topic: `${env.stack}.` } : { namespace: '', topic: '' };

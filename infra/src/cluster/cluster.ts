@@ -20,6 +20,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcIssuer: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
+  /** What must exist before workloads can be scheduled: nodes, and the CNI that gives pods their security groups. */
+  readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:cluster:Cluster', name, {}, opts);
@@ -30,18 +32,18 @@ export class Cluster extends pulumi.ComponentResource {
       version: args.version,
       roleArn: clusterRole.arn,
       vpcConfig: { subnetIds: args.subnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
-      accessConfig: { authenticationMode: 'API' },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
       enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
       tags,
     }, { parent: this });
-    new aws.eks.Addon(`${name}-vpc-cni`, {
+    const cni = new aws.eks.Addon(`${name}-vpc-cni`, {
       clusterName: cluster.name,
       addonName: 'vpc-cni',
       configurationValues: JSON.stringify({ env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } }),
       tags,
     }, { parent: this });
     const nodeRole = serviceRole(`${name}-node`, 'ec2.amazonaws.com', ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'], tags, this);
-    new aws.eks.NodeGroup(`${name}-nodes`, {
+    const nodes = new aws.eks.NodeGroup(`${name}-nodes`, {
       clusterName: cluster.name,
       nodeRoleArn: nodeRole.arn,
       subnetIds: args.subnetIds,
@@ -53,6 +55,7 @@ export class Cluster extends pulumi.ComponentResource {
     const issuer = cluster.identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? '');
     const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuer, clientIdLists: ['sts.amazonaws.com'], tags }, { parent: this });
 
+    this.ready = [cni, nodes];
     this.name = cluster.name;
     this.securityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);
     this.oidcProviderArn = oidc.arn;

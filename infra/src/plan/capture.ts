@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { readStackFile } from '../config/stacks.ts';
-import { runStack } from '../program.ts';
+import program from '../../index.ts';
 import { recordingMocks, type CapturedResource } from './mocks.ts';
 
 export interface CaptureOptions {
@@ -35,7 +35,7 @@ export async function captureStack(stack: string, options: CaptureOptions): Prom
   const { mocks, resources } = recordingMocks({ region, stackOutputs: options.stackOutputs });
   await pulumi.runtime.setMocks(mocks, 'msa', stack, false);
   try {
-    const outputs = await runStack({ catalogRoot: options.catalogRoot });
+    const outputs = await program({ catalogRoot: options.catalogRoot });
     await settle(outputs);
     await pulumi.runtime.disconnect();
     return { stack, resources, outputs };

@@ -1,27 +1,12 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { ServicePlan } from '../config/services.ts';
-import { awsTags, k8sLabels, type Env } from '../config/context.ts';
-import { ServiceDatabase, type DatabaseSettings } from './database.ts';
+import { awsTags, k8sLabels } from '../config/context.ts';
+import { ServiceDatabase } from './database.ts';
+import type { ServiceHost } from './host.ts';
 import { ServiceIdentity } from './identity.ts';
 import { kafkaPolicy } from './kafka-access.ts';
 import { WorkloadSecurity } from './security.ts';
 import { Workload } from './workload.ts';
-
-/** What every service shares: the platform it lands on. */
-export interface ServiceHost {
-  readonly env: Env;
-  readonly vpcId: pulumi.Input<string>;
-  readonly dataSubnetGroupName: pulumi.Input<string>;
-  readonly clusterSecurityGroupId: pulumi.Input<string>;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
-  readonly kafkaClusterArn: pulumi.Input<string>;
-  readonly kafkaBootstrap: pulumi.Input<string>;
-  readonly kafkaSecurityGroupId: pulumi.Input<string>;
-  /** Prepended to namespaces and topics when environments share a cluster (preview stacks). */
-  readonly prefix: { readonly namespace: string; readonly topic: string };
-  readonly database: DatabaseSettings;
-}
 
 export interface MicroserviceArgs {
   readonly plan: ServicePlan;

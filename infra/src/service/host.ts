@@ -1,0 +1,19 @@
+import type * as pulumi from '@pulumi/pulumi';
+import type { Env } from '../config/context.ts';
+import type { DatabaseSettings } from './database.ts';
+
+/** What every service shares: the platform it lands on. */
+export interface ServiceHost {
+  readonly env: Env;
+  readonly vpcId: pulumi.Input<string>;
+  readonly dataSubnetGroupName: pulumi.Input<string>;
+  readonly clusterSecurityGroupId: pulumi.Input<string>;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  readonly kafkaClusterArn: pulumi.Input<string>;
+  readonly kafkaBootstrap: pulumi.Input<string>;
+  readonly kafkaSecurityGroupId: pulumi.Input<string>;
+  /** Prepended to namespaces and topics when environments share a cluster (preview stacks). */
+  readonly prefix: { readonly namespace: string; readonly topic: string };
+  readonly database: DatabaseSettings;
+}
