@@ -1,23 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { settle, type Capture } from '../src/plan/capture.ts';
+import { previewStackConfig } from '../src/config/preview.ts';
 import { capture, catalog, flatConfig, ofType, stackConfig } from './support.ts';
 
 const DEV = 'acme/msa/dev';
 
-/** A preview environment as the pull-request pipeline would configure it: test's releases on dev's platform. */
+/** A preview environment as the pull-request pipeline configures it: test's releases on dev's platform. */
 function previewConfig(): Record<string, string> {
-  const test = stackConfig('test') as Record<string, any>;
-  return flatConfig({
-    'msa:target': 'aws',
-    'msa:environment': 'preview',
-    'msa:region': test['msa:region'],
-    'msa:cluster': { mode: 'reference', stack: DEV },
-    'msa:kafka': { topics: { partitions: 1, replication: 2, retentionHours: 12 } },
-    'msa:database': test['msa:database'],
-    'msa:workloads': { minReplicas: 1 },
-    'msa:ingress': { host: 'pr-42.preview.msa.example.com', zoneId: 'Z0DEVEXAMPLE01' },
-    'msa:releases': test['msa:releases'],
-  });
+  return flatConfig(previewStackConfig(stackConfig('test'), { stack: 'pr-42', reference: DEV }));
 }
 
 describe('a preview stack reuses another stack\'s cluster and Kafka through a stack reference', () => {
@@ -29,6 +19,14 @@ describe('a preview stack reuses another stack\'s cluster and Kafka through a st
     platform = (await settle(dev.outputs!.platform)) as Record<string, string>;
     preview = await capture('pr-42', { config: previewConfig(), stackOutputs: { [DEV]: { platform } } });
     if (preview.error) throw preview.error;
+  });
+
+  it('is derived from the source stack: its releases, no protection that would block teardown', () => {
+    const config = previewStackConfig(stackConfig('test'), { stack: 'pr-42', reference: DEV });
+    expect(config['msa:releases']).toEqual(stackConfig('test')['msa:releases']);
+    expect(config['msa:database']).toMatchObject({ deletionProtection: false, multiAz: false });
+    expect(config['msa:ingress']).toMatchObject({ host: 'pr-42.api.test.msa.example.com' });
+    expect(config).not.toHaveProperty('msa:network');
   });
 
   it('creates no network, cluster or brokers of its own', () => {
