@@ -25,6 +25,9 @@ export async function cloneEnvCommand(ctx: PipelineContext, opts: CloneOptions):
     throw new Error(`Clone name "${opts.to}" must look like pr-<number>, preview-<name> or rehearsal-<name>, so sweep can find and remove it`);
   }
   const source = StackConfig.load(ctx.root, opts.from);
+  if (source.get('msa:target') === 'local' && source.get('msa:local') !== undefined && (opts.target ?? 'local') === 'local') {
+    return cloneLocal(ctx, opts);
+  }
   const clone = source.cloneAs(ctx.root, opts.to);
   if (opts.target) clone.set('msa:target', opts.target);
   for (const [k, v] of Object.entries(opts.set ?? {})) clone.set(k.startsWith('msa:') ? k : `msa:${k}`, v);
@@ -39,4 +42,22 @@ export async function cloneEnvCommand(ctx: PipelineContext, opts: CloneOptions):
     ctx.log(`${opts.to}: up`);
   }
   return clone;
+}
+
+/**
+ * A local stack is cloned by the local target's own clone (infra/src/local/clone.ts): it also
+ * gives the clone free ports, its own database names and topic prefix, and smoke-tests it.
+ */
+async function cloneLocal(ctx: PipelineContext, opts: CloneOptions): Promise<StackConfig> {
+  const { cloneLocalStack } = await import('@msa/infra/src/local/clone.ts');
+  const report = await cloneLocalStack({ source: opts.from, target: opts.to, root: ctx.root, env: ctx.pulumi.env, stream: false });
+  for (const [k, v] of Object.entries(opts.set ?? {})) {
+    const cfg = StackConfig.load(ctx.root, opts.to);
+    cfg.set(k.startsWith('msa:') ? k : `msa:${k}`, v);
+    cfg.save();
+  }
+  ctx.log(
+    `${opts.to}: cloned local stack ${opts.from} (ports +${report.portOffset}, names ${report.namePrefix}*, topics ${report.topicPrefix}*) in ${(report.seconds.configure + report.seconds.up + report.seconds.smoke).toFixed(1)} s`,
+  );
+  return StackConfig.load(ctx.root, opts.to);
 }

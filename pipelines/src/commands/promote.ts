@@ -3,7 +3,8 @@ import { passedThere, readDeployments } from '../records/deployments.ts';
 import { applyReleases, type ApplyOutcome, type ReleaseChange } from '../release/apply.ts';
 import { promotionRefusal } from '../stacks/chain.ts';
 import { StackConfig, stackConfigFile } from '../stacks/config.ts';
-import { sameArtifact, type Release } from '../stacks/release.ts';
+import { sameArtifact } from '../stacks/release.ts';
+import { describeRunning, runningReleases, runsRelease } from '../stacks/running.ts';
 
 export interface PromoteOptions {
   /** One service, or every service with `all`. */
@@ -34,8 +35,7 @@ export async function promoteCommand(ctx: PipelineContext, opts: PromoteOptions)
   const fromReleases = StackConfig.load(ctx.root, opts.from).releases();
   const toReleases = StackConfig.load(ctx.root, opts.to).releases();
   const records = readDeployments(ctx.root, opts.from);
-  const outputs = await ctx.pulumi.outputs(opts.from);
-  const running = outputs?.releases as Record<string, Release> | undefined;
+  const running = runningReleases(await ctx.pulumi.outputs(opts.from));
 
   const changes: ReleaseChange[] = [];
   for (const name of names) {
@@ -49,9 +49,10 @@ export async function promoteCommand(ctx: PipelineContext, opts: PromoteOptions)
         `Promotion refused: ${name} ${release.version} (${release.image}) never passed in ${opts.from}; deployments/${opts.from}.jsonl has no passing record of that artifact`,
       );
     }
-    if (running && !sameArtifact(running[name], release)) {
+    if (running && !runsRelease(running[name], release)) {
+      const now = running[name];
       throw new PromotionRefused(
-        `Promotion refused: ${opts.from} runs ${running[name]?.image ?? 'nothing'} for ${name}, not ${release.image} as git says; the stack has drifted`,
+        `Promotion refused: ${opts.from} runs ${now ? describeRunning(now) : 'nothing'} for ${name}, not ${release.version} (${release.image}) as git says; the stack has drifted`,
       );
     }
     if (sameArtifact(toReleases[name], release)) {

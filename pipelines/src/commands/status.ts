@@ -4,6 +4,7 @@ import { lastPassed, parseDeploymentLog, DEPLOYMENTS_DIR } from '../records/depl
 import { renderTable } from '../output/table.ts';
 import { listStackConfigs, parseReleases, stackConfigFile } from '../stacks/config.ts';
 import { sameArtifact, type Release, type Releases } from '../stacks/release.ts';
+import { describeRunning, runningReleases, runsRelease, type Running } from '../stacks/running.ts';
 
 export type DriftState = 'in-sync' | 'drifted' | 'not-deployed' | 'not-released' | 'unknown';
 
@@ -13,8 +14,8 @@ export interface ServiceStatus {
   release: Release | null;
   /** When it last passed there, from the deployment log in git. */
   deployedAt: string | null;
-  /** What the stack itself reports running (its `releases` output). */
-  running: Release | null;
+  /** What the stack itself reports running (its outputs). */
+  running: Running | null;
   state: DriftState;
   detail: string;
 }
@@ -63,12 +64,12 @@ export async function statusCommand(
     const logText = await git.show(commit, `${DEPLOYMENTS_DIR}/${stack}.jsonl`);
     const records = logText ? parseDeploymentLog(logText, `${DEPLOYMENTS_DIR}/${stack}.jsonl at ${ref}`) : [];
     const outputs = await ctx.pulumi.outputs(stack).catch(() => undefined);
-    const running = outputs?.releases as Record<string, Release> | undefined;
+    const running = runningReleases(outputs);
     const reachable = outputs !== undefined;
     const detail = !reachable
       ? 'stack not reachable or never updated'
       : running === undefined
-        ? 'the stack exports no `releases` output'
+        ? 'the stack reports no releases (outputs `releases` or `services.<name>.version`)'
         : 'ok';
     const rows: ServiceStatus[] = services.map((service) => {
       const release = releases[service] ?? null;
@@ -82,15 +83,18 @@ export async function statusCommand(
       } else if (!release && !now) {
         state = 'not-released';
         why = 'no release in git, nothing running';
+      } else if (!release && now) {
+        state = 'not-released';
+        why = `no release in git; the stack runs its default ${describeRunning(now)}`;
       } else if (release && !now) {
         state = 'not-deployed';
         why = `git says ${release.version}, the stack runs nothing`;
-      } else if (sameArtifact(release ?? undefined, now ?? undefined)) {
+      } else if (runsRelease(now ?? undefined, release ?? undefined)) {
         state = 'in-sync';
         why = 'the stack runs what git says';
       } else {
         state = 'drifted';
-        why = `git says ${release?.version ?? 'nothing'} (${release?.image ?? '-'}), the stack runs ${now!.version} (${now!.image})`;
+        why = `git says ${release ? `${release.version} (${release.image})` : 'nothing'}, the stack runs ${describeRunning(now!)}`;
       }
       if (state === 'drifted' || state === 'not-deployed') result.drifted.push({ stack, service, detail: why });
       return { service, release, deployedAt: passed?.at ?? null, running: now, state, detail: why };

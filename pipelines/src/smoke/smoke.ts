@@ -13,7 +13,7 @@ export interface SmokeResult {
  */
 export async function smokeTest(service: Pick<Service, 'name' | 'http'>, baseUrl: string | undefined, timeoutMs = 60_000): Promise<SmokeResult> {
   if (!baseUrl) {
-    return { ok: false, checks: [], detail: `the stack exports no endpoint for ${service.name} (stack output endpoints.${service.name})` };
+    return { ok: false, checks: [], detail: `the stack exports no endpoint for ${service.name} (stack output endpoints.${service.name} or urls.${service.name})` };
   }
   const urls = [service.http.health, service.http.readiness].map((p) => `${baseUrl.replace(/\/+$/, '')}${p}`);
   const checks: { url: string; status: number | string }[] = [];
@@ -39,9 +39,11 @@ export async function smokeTest(service: Pick<Service, 'name' | 'http'>, baseUrl
   }
 }
 
-/** Where a stack says a service answers: its `endpoints` output, a map of service → base URL. */
+/** Where a stack says a service answers: its `endpoints` (or the local target's `urls`) output, service → base URL. */
 export function endpointOf(outputs: Record<string, unknown> | undefined, service: string): string | undefined {
-  const endpoints = outputs?.endpoints as Record<string, unknown> | undefined;
-  const url = endpoints?.[service];
-  return typeof url === 'string' ? url : undefined;
+  for (const key of ['endpoints', 'urls']) {
+    const url = (outputs?.[key] as Record<string, unknown> | undefined)?.[service];
+    if (typeof url === 'string') return url;
+  }
+  return undefined;
 }

@@ -1,0 +1,118 @@
+import type { Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommand } from '../src/commands/build.ts';
+import { cloneEnvCommand } from '../src/commands/clone-env.ts';
+import { deployCommand } from '../src/commands/deploy.ts';
+import { destroyEnvCommand } from '../src/commands/destroy-env.ts';
+import { promoteCommand } from '../src/commands/promote.ts';
+import { DriftError, statusCommand } from '../src/commands/status.ts';
+import { sweepCommand } from '../src/commands/sweep.ts';
+import { StackConfig } from '../src/stacks/config.ts';
+import { ensurePulumiCli, startReleaseServer, stackRepo, type StackRepo } from './support/stack-fixture.ts';
+
+let server: { url: string; server: Server; hits: string[] };
+const made: StackRepo[] = [];
+
+beforeAll(async () => {
+  ensurePulumiCli();
+  server = await startReleaseServer();
+}, 900_000);
+afterAll(() => server.server.close());
+afterEach(() => made.splice(0).forEach((f) => f.repo.cleanup()));
+
+function fixture(): StackRepo {
+  const f = stackRepo(server.url);
+  made.push(f);
+  return f;
+}
+
+describe('status: every environment by every service, and drift from git', { timeout: 180_000 }, () => {
+  it('shows the version, commit and time each stage passed, in sync with what the stacks run', async () => {
+    const f = fixture();
+    const build = await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    await promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' });
+    const status = await statusCommand(f.ctx, { json: true });
+    expect(status.stacks.map((s) => s.stack)).toEqual(['dev', 'test', 'staging', 'prod', 'local']);
+    const dev = status.stacks[0]!.services.find((s) => s.service === 'order')!;
+    expect(dev).toMatchObject({ state: 'in-sync', release: { version: build.version, commit: build.commit }, running: { image: build.image } });
+    expect(Date.parse(dev.deployedAt!)).toBeGreaterThan(Date.now() - 10 * 60_000);
+    expect(status.stacks[1]!.services.find((s) => s.service === 'order')!.state).toBe('in-sync');
+    expect(status.stacks[2]!.services.find((s) => s.service === 'order')).toMatchObject({ state: 'not-released', detail: 'stack not reachable or never updated' });
+    expect(status.drifted).toEqual([]);
+    // The table for people has one row per stack and service.
+    const table = f.logs.at(-1)!;
+    expect(JSON.parse(table).commit).toBe(status.commit);
+    await statusCommand(f.ctx);
+    expect(f.logs.at(-1)).toMatch(new RegExp(`│ dev +│ order +│ ${build.version.replace('.', '\\.')} +│ ${build.commit.slice(0, 10)} `));
+  });
+
+  it('reports drift when git says one release and the stack runs another, and fails with --fail-on-drift', async () => {
+    const f = fixture();
+    await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    const dev = StackConfig.load(f.repo.root, 'dev');
+    dev.setRelease('order', { version: '0.9.0', image: `local/msa/order@sha256:${'9'.repeat(64)}`, commit: 'abcdef0' });
+    dev.save();
+    f.repo.commit('hand edit: order 0.9.0 in dev, never deployed');
+    const status = await statusCommand(f.ctx, { stacks: ['dev'] });
+    expect(status.drifted).toEqual([
+      { stack: 'dev', service: 'order', detail: expect.stringMatching(/^git says 0\.9\.0 \(local\/msa\/order@sha256:9{64}\), the stack runs 0\.1\.0-[0-9a-f]{7} \(local\/msa\/order@sha256:[0-9a-f]{64}\)$/) },
+    ]);
+    await expect(statusCommand(f.ctx, { stacks: ['dev'], failOnDrift: true })).rejects.toThrow(DriftError);
+    // Status reads git, not the working tree: an uncommitted edit does not count.
+    dev.setRelease('order', { version: '0.8.0', image: `local/msa/order@sha256:${'8'.repeat(64)}`, commit: 'abcdef0' });
+    dev.save();
+    expect((await statusCommand(f.ctx, { stacks: ['dev'] })).stacks[0]!.services.find((s) => s.service === 'order')!.release!.version).toBe('0.9.0');
+  });
+});
+
+describe('clone-env, destroy-env and sweep', { timeout: 180_000 }, () => {
+  it('clones a stack with the same releases under a preview name, brings it up, and destroys it', async () => {
+    const f = fixture();
+    const build = await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    await cloneEnvCommand(f.ctx, { from: 'dev', to: 'pr-17' });
+    expect(f.repo.read('Pulumi.pr-17.yaml')).toContain('# Release state: written by the pipeline.');
+    expect(StackConfig.load(f.repo.root, 'pr-17').release('order')!.image).toBe(build.image);
+    const outputs = await f.ctx.pulumi.outputs('pr-17');
+    expect((outputs!.releases as Record<string, { image: string }>).order!.image).toBe(build.image);
+    await destroyEnvCommand(f.ctx, { stack: 'pr-17' });
+    expect(await f.ctx.pulumi.stackExists('pr-17')).toBe(false);
+    expect(existsSync(path.join(f.repo.root, 'Pulumi.pr-17.yaml'))).toBe(false);
+  });
+
+  it('refuses to clone onto, or destroy, a stage of the chain, and names a clone so sweep can find it', async () => {
+    const f = fixture();
+    await expect(cloneEnvCommand(f.ctx, { from: 'dev', to: 'prod' })).rejects.toThrow('Refusing to clone onto prod: it is a stage of the promotion chain');
+    await expect(cloneEnvCommand(f.ctx, { from: 'dev', to: 'my-copy' })).rejects.toThrow(/must look like pr-<number>, preview-<name> or rehearsal-<name>/);
+    await expect(destroyEnvCommand(f.ctx, { stack: 'staging' })).rejects.toThrow(/Refusing to destroy staging/);
+  });
+
+  it('sweeps clones whose pull request closed or whose time to live passed, and keeps the others', async () => {
+    const f = fixture();
+    for (const name of ['pr-1', 'pr-2', 'preview-debug']) await cloneEnvCommand(f.ctx, { from: 'local', to: name });
+    await f.ctx.pulumi.ensureStack('dev');
+    const dry = await sweepCommand(f.ctx, { ttlHours: 72, openPullRequests: [2], dryRun: true });
+    expect(dry.map((d) => [d.stack, d.action])).toEqual([
+      ['pr-1', 'destroy'],
+      ['pr-2', 'keep'],
+      ['preview-debug', 'keep'],
+    ]);
+    expect(dry[0]!.reason).toBe('pull request #1 is closed');
+    const done = await sweepCommand(f.ctx, { ttlHours: 72, openPullRequests: [2] });
+    expect(done.filter((d) => d.action === 'destroy').map((d) => d.stack)).toEqual(['pr-1']);
+    expect((await f.ctx.pulumi.stackNames()).map((s) => s.name).sort()).toEqual(['dev', 'pr-2', 'preview-debug']);
+    // Time to live: an hour from now, both are past a zero-hour TTL.
+    const later = { ...f.ctx, now: () => new Date(Date.now() + 3_600_000) };
+    const expired = await sweepCommand(later, { ttlHours: 0.5, openPullRequests: [2] });
+    expect(expired.map((d) => [d.stack, d.action])).toEqual([
+      ['pr-2', 'destroy'],
+      ['preview-debug', 'destroy'],
+    ]);
+    expect(expired[0]!.reason).toMatch(/^last updated 1\.0 h ago, past its 0\.5 h time to live$/);
+    expect((await f.ctx.pulumi.stackNames()).map((s) => s.name)).toEqual(['dev']);
+  });
+});
