@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { findRepoRoot } from '@msa/catalog';
+import { awsStackConfigSchema } from '@msa/infra/src/config/aws-schema.ts';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommand } from '../src/commands/build.ts';
@@ -82,6 +85,20 @@ describe('clone-env, destroy-env and sweep', { timeout: 180_000 }, () => {
     await destroyEnvCommand(f.ctx, { stack: 'pr-17' });
     expect(await f.ctx.pulumi.stackExists('pr-17')).toBe(false);
     expect(existsSync(path.join(f.repo.root, 'Pulumi.pr-17.yaml'))).toBe(false);
+  });
+
+  it("clones a cloud stage as a cheap preview: its releases on the stage's own cluster, valid for infra's schema", async () => {
+    const f = fixture();
+    const real = findRepoRoot(import.meta.dirname);
+    f.repo.write('Pulumi.staging.yaml', readFileSync(path.join(real, 'Pulumi.staging.yaml'), 'utf8'));
+    const staging = StackConfig.load(f.repo.root, 'staging');
+    const clone = await cloneEnvCommand(f.ctx, { from: 'staging', to: 'pr-9', up: false });
+    expect(clone.get('msa:environment')).toBe('preview');
+    expect(clone.get('msa:cluster')).toEqual({ mode: 'reference', stack: 'organization/msa/staging' });
+    expect(clone.releases()).toEqual(staging.releases());
+    const raw = Object.fromEntries(Object.entries(parse(f.repo.read('Pulumi.pr-9.yaml')).config as Record<string, unknown>).map(([k, v]) => [k.slice(4), v]));
+    const parsed = awsStackConfigSchema.safeParse(raw);
+    expect(parsed.error?.issues ?? []).toEqual([]);
   });
 
   it('refuses to clone onto, or destroy, a stage of the chain, and names a clone so sweep can find it', async () => {

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
 import type { PipelineContext } from '../context.ts';
 import { upWaitingForLock } from '../pulumi/lock.ts';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
@@ -12,6 +15,8 @@ export interface CloneOptions {
   set?: Record<string, unknown>;
   /** Create the stack and run `pulumi up` (default); false only writes its config. */
   up?: boolean;
+  /** Organisation part of the source stack's fully qualified name, for a cloud preview's stack reference. */
+  org?: string;
 }
 
 /**
@@ -25,10 +30,10 @@ export async function cloneEnvCommand(ctx: PipelineContext, opts: CloneOptions):
     throw new Error(`Clone name "${opts.to}" must look like pr-<number>, preview-<name> or rehearsal-<name>, so sweep can find and remove it`);
   }
   const source = StackConfig.load(ctx.root, opts.from);
-  if (source.get('msa:target') === 'local' && source.get('msa:local') !== undefined && (opts.target ?? 'local') === 'local') {
-    return cloneLocal(ctx, opts);
-  }
-  const clone = source.cloneAs(ctx.root, opts.to);
+  const isLocal = (c: StackConfig) => c.get('msa:target') === 'local' && c.get('msa:local') !== undefined;
+  if (isLocal(source) && (opts.target ?? 'local') === 'local') return cloneLocal(ctx, opts);
+  if (opts.target === 'local' && !isLocal(source)) return localCopyOf(ctx, source, opts);
+  const clone = source.get('msa:target') === 'aws' && (opts.target ?? 'aws') === 'aws' ? await cloudPreview(ctx, source, opts) : source.cloneAs(ctx.root, opts.to);
   if (opts.target) clone.set('msa:target', opts.target);
   for (const [k, v] of Object.entries(opts.set ?? {})) clone.set(k.startsWith('msa:') ? k : `msa:${k}`, v);
   clone.save();
@@ -60,4 +65,37 @@ async function cloneLocal(ctx: PipelineContext, opts: CloneOptions): Promise<Sta
     `${opts.to}: cloned local stack ${opts.from} (ports +${report.portOffset}, names ${report.namePrefix}*, topics ${report.topicPrefix}*) in ${(report.seconds.configure + report.seconds.up + report.seconds.smoke).toFixed(1)} s`,
   );
   return StackConfig.load(ctx.root, opts.to);
+}
+
+/**
+ * A cloud stack's clone is a cheap preview (infra/src/config/preview.ts): the same releases and
+ * database settings on the source's own cluster, network and Kafka through a stack reference.
+ */
+async function cloudPreview(ctx: PipelineContext, source: StackConfig, opts: CloneOptions): Promise<StackConfig> {
+  const { previewStackConfig } = await import('@msa/infra/src/config/preview.ts');
+  const raw: Record<string, unknown> = {};
+  for (const key of ['msa:target', 'msa:region', 'msa:kafka', 'msa:database', 'msa:ingress', 'msa:releases']) raw[key] = source.get(key);
+  const org = opts.org ?? process.env.MSA_PULUMI_ORG ?? 'organization';
+  const config = previewStackConfig(raw, { stack: opts.to, reference: `${org}/msa/${opts.from}` });
+  const defined = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
+  writeFileSync(
+    path.join(ctx.root, stackConfigFile(opts.to)),
+    `# Preview of ${opts.from}, made by \`pipeline clone-env\`: its releases on ${opts.from}'s cluster (stack reference).\n` +
+      stringify({ config: defined }),
+  );
+  return StackConfig.load(ctx.root, opts.to);
+}
+
+/**
+ * A cloud stage's copy on this machine (a staging copy to debug): the local stack's settings with
+ * the stage's releases, then `pulumi up` again so the clone reports those versions.
+ */
+async function localCopyOf(ctx: PipelineContext, source: StackConfig, opts: CloneOptions): Promise<StackConfig> {
+  await cloneLocal(ctx, { ...opts, from: 'local' });
+  const clone = StackConfig.load(ctx.root, opts.to);
+  for (const [service, release] of Object.entries(source.releases())) clone.setRelease(service, release);
+  clone.save();
+  await upWaitingForLock(ctx.pulumi, opts.to, { timeoutMs: ctx.lockTimeoutMs });
+  ctx.log(`${opts.to}: runs ${opts.from}'s releases on this machine`);
+  return clone;
 }
