@@ -19,13 +19,21 @@ const UNTAGGABLE = new Set([
   'aws:acm/certificateValidation:CertificateValidation',
 ]);
 
+/** One capture per stack for the whole file: the program is deterministic under mocks. */
+const captured = new Map<string, Capture>();
+async function planned(stack: string): Promise<Capture> {
+  if (!captured.has(stack)) captured.set(stack, await capture(stack));
+  const c = captured.get(stack)!;
+  if (c.error) throw c.error;
+  return c;
+}
+
 describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real stack file', (stack) => {
   let c: Capture;
   const config = stackConfig(stack) as Record<string, any>;
   const environment = config['msa:environment'];
   beforeAll(async () => {
-    c = await capture(stack);
-    if (c.error) throw c.error;
+    c = await planned(stack);
   });
   const sgId = (name: string) => `sg-${name}`;
   const sgOf = (id: string) => ofType(c, SG).find((g) => sgId(g.name) === id);
@@ -158,7 +166,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
 
 describe('environments differ by config only, as their roles demand', () => {
   it('prod is multi-AZ, deletion-protected, backed up, and runs at least two replicas of everything', async () => {
-    const c = await capture('prod');
+    const c = await planned('prod');
     for (const db of ofType(c, RDS)) {
       expect(db.inputs).toMatchObject({ multiAz: true, deletionProtection: true, skipFinalSnapshot: false });
       expect(db.inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
@@ -169,7 +177,7 @@ describe('environments differ by config only, as their roles demand', () => {
   });
 
   it('dev is small: one NAT gateway, burstable single-AZ databases that can be deleted', async () => {
-    const c = await capture('dev');
+    const c = await planned('dev');
     expect(ofType(c, 'aws:ec2/natGateway:NatGateway')).toHaveLength(1);
     for (const db of ofType(c, RDS)) {
       expect(db.inputs.instanceClass).toMatch(/^db\.t/);

@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PolicyResource } from '@pulumi/policy';
+import { onTestFinished } from 'vitest';
 import { findRepoRoot, loadCatalog } from '@msa/catalog';
 import { readStackFile } from '../src/config/stacks.ts';
 import { captureStack, type Capture, type CaptureOptions } from '../src/plan/capture.ts';
@@ -36,11 +37,13 @@ export function flatConfig(config: Record<string, unknown>): Record<string, stri
 export const ofType = (c: Capture, type: string) => c.resources.filter((r) => r.type === type);
 export const isCustom = (r: CapturedResource) => !r.type.startsWith('msa:') && !r.type.startsWith('pulumi:');
 
-/** A copy of the repository's catalog in a temporary folder, to add or break services without touching apps/. */
+/** A copy of the repository's catalog in a temporary folder (removed after the test), to add or break services without touching apps/. */
 export function copyCatalog(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'msa-catalog-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   for (const name of readdirSync(path.join(ROOT, 'apps'))) {
-    cpSync(path.join(ROOT, 'apps', name, 'service.yaml'), path.join(dir, 'apps', name, 'service.yaml'));
+    const file = path.join(ROOT, 'apps', name, 'service.yaml');
+    if (existsSync(file)) cpSync(file, path.join(dir, 'apps', name, 'service.yaml'));
   }
   return dir;
 }
