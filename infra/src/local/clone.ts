@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { loadCatalog, type Catalog } from '@msa/catalog';
+import { findRepoRoot, loadCatalog, type Catalog } from '@msa/catalog';
 import { parse } from 'yaml';
 import { StackConfigError } from '../config/errors.ts';
 import { localStackConfigSchema, type LocalStackConfig } from './config.ts';
@@ -43,7 +43,7 @@ export function readLocalStackFile(root: string, stack: string): LocalStackConfi
   const doc = (parse(readFileSync(file, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc.config ?? {})) {
-    if (key.startsWith('msa:')) raw[key.slice(4)] = value;
+    if (key.startsWith('msa:')) raw[key.slice(4)] = maskSecrets(value);
   }
   if (raw.target !== 'local') {
     throw new StackConfigError(stack, [{ key: 'msa:target', message: `is "${String(raw.target)}": only local stacks are cloned by this command` }]);
@@ -53,6 +53,17 @@ export function readLocalStackFile(root: string, stack: string): LocalStackConfi
     throw new StackConfigError(stack, parsed.error.issues.map((i) => ({ key: `msa:${i.path.join('.')}`, message: i.message })));
   }
   return parsed.data;
+}
+
+/** Encrypted values (`{ secure: v1:... }`) stand in as placeholders: only their shape is validated here. */
+function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]?.[0] === 'secure' && typeof entries[0][1] === 'string') return '[secret]';
+    return Object.fromEntries(entries.map(([k, v]) => [k, maskSecrets(v)]));
+  }
+  return value;
 }
 
 /** Names a clone gets, derived from its stack name so they are unique per clone and recognisable. */
@@ -103,7 +114,8 @@ export async function freePortOffset(root: string, catalog: Catalog, sourceOffse
  */
 export async function cloneLocalStack(options: CloneOptions): Promise<CloneReport> {
   const root = options.root ?? repoRoot;
-  const catalog = options.catalog ?? loadCatalog(root);
+  // The program reads the catalog of the repository the project lives in.
+  const catalog = options.catalog ?? loadCatalog(findRepoRoot(root));
   const { source, target } = options;
   const run: PulumiRunOptions = { cwd: root, env: options.env, stream: options.stream };
   const t0 = Date.now();
