@@ -91,6 +91,12 @@ describe('bad input stops the program with a clear error and registers nothing',
     expect(c.resources).toEqual([]);
   });
 
+  it('topic replication beyond the brokers the stack has is refused', async () => {
+    const c = await capture('dev', { config: changed('dev', (cfg) => (cfg['msa:kafka'].topics.replication = 3)) });
+    expect(c.error!.message).toContain('msa:kafka.topics.replication: 3 exceeds the 2 brokers');
+    expect(c.resources).toEqual([]);
+  });
+
   it('an unknown target is refused before anything else', async () => {
     const c = await capture('dev', { config: changed('dev', (cfg) => (cfg['msa:target'] = 'gcp')) });
     expect(c.error!.message).toMatch(/msa:target: /);

@@ -109,6 +109,10 @@ export const awsStackConfigSchema = z
     if (c.cluster.mode === 'create') {
       if (!c.network) ctx.addIssue({ code: 'custom', path: ['network'], message: 'required when cluster.mode is "create"' });
       if (!c.kafka.brokers) ctx.addIssue({ code: 'custom', path: ['kafka', 'brokers'], message: 'required when cluster.mode is "create"' });
+      const brokers = (c.kafka.brokers?.perAz ?? 0) * (c.network?.availabilityZones.length ?? 0);
+      if (c.kafka.brokers && c.network && c.kafka.topics.replication > brokers) {
+        ctx.addIssue({ code: 'custom', path: ['kafka', 'topics', 'replication'], message: `${c.kafka.topics.replication} exceeds the ${brokers} brokers (brokers.perAz x availabilityZones)` });
+      }
     }
     if (c.environment === 'prod') {
       const need = (ok: boolean, path: (string | number)[], message: string) => ok || ctx.addIssue({ code: 'custom', path, message });
