@@ -14,6 +14,16 @@ const analyzerGrpc = fromSdk('./proto/analyzer_grpc_pb.js');
 const { Struct } = fromSdk('google-protobuf/google/protobuf/struct_pb.js');
 const { Empty } = fromSdk('google-protobuf/google/protobuf/empty_pb.js');
 
+/** Type, name, URN, properties and (empty) options: what both analyzer requests say of a resource. */
+function describe<M extends Record<string, (value: unknown) => void>>(message: M, r: PolicyResource): M {
+  message.setType!(r.type);
+  message.setUrn!(r.urn);
+  message.setName!(r.name);
+  message.setProperties!(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
+  message.setOptions!(new analyzer.AnalyzerResourceOptions());
+  return message;
+}
+
 export interface Diagnostic {
   policy: string;
   message: string;
@@ -59,12 +69,7 @@ export class RunningPolicyPack {
   async analyzeStack(resources: PolicyResource[]): Promise<Diagnostic[]> {
     const request = new analyzer.AnalyzeStackRequest();
     for (const r of resources) {
-      const message = new analyzer.AnalyzerResource();
-      message.setType(r.type);
-      message.setUrn(r.urn);
-      message.setName(r.name);
-      message.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-      message.setOptions(new analyzer.AnalyzerResourceOptions());
+      const message = describe(new analyzer.AnalyzerResource(), r);
       for (const [key, deps] of Object.entries(r.propertyDependencies)) {
         const urns = new analyzer.AnalyzerPropertyDependencies();
         urns.setUrnsList(deps.map((d) => d.urn));
@@ -76,12 +81,7 @@ export class RunningPolicyPack {
     const toDiagnostic = (d: any, urn: string): Diagnostic => ({ policy: d.getPolicyname(), message: d.getMessage(), urn, enforcement: d.getEnforcementlevel() });
     const diagnostics: Diagnostic[] = stackResponse.getDiagnosticsList().map((d: any) => toDiagnostic(d, d.getUrn()));
     for (const r of resources) {
-      const one = new analyzer.AnalyzeRequest();
-      one.setType(r.type);
-      one.setUrn(r.urn);
-      one.setName(r.name);
-      one.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-      one.setOptions(new analyzer.AnalyzerResourceOptions());
+      const one = describe(new analyzer.AnalyzeRequest(), r);
       // The engine attributes a resource's diagnostics to the resource it asked about.
       diagnostics.push(...(await this.call<any>('analyze', one)).getDiagnosticsList().map((d: any) => toDiagnostic(d, r.urn)));
     }

@@ -104,6 +104,12 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
     }
   });
 
+  it('deploys released images and never builds one (build once, promote the same artifact)', () => {
+    expect(c.resources.filter((r) => r.type.startsWith('docker:'))).toEqual([]);
+    const images = ofType(c, 'kubernetes:apps/v1:Deployment').map((d) => d.inputs.spec.template.spec.containers[0].image).sort();
+    expect(images).toEqual(Object.values(config['msa:releases'] as Record<string, { image: string }>).map((r) => r.image).sort());
+  });
+
   it('exposes only the public service, through TLS', () => {
     const ingresses = ofType(c, 'kubernetes:networking.k8s.io/v1:Ingress');
     const open = catalog.services.filter((s) => s.public).map((s) => s.name);
