@@ -1,0 +1,117 @@
+/**
+ * The local stack with the tools already built: cold `up` of a fresh stack until every service is
+ * ready, `up` after changing one service's version, clone to a healthy smoke-tested copy, and
+ * `destroy` (source and clone); median/min/max of RUNS rounds on a throw-away project and state.
+ * The first-time setup cost (building the Pulumi CLI) is measured separately: warm every run,
+ * cold (empty Go build cache, modules already downloaded) only with `--cold-setup`.
+ * Needs the local servers (`npm run servers -- start`) and the CLI (`npm run pulumi:setup`).
+ * Run: npm run bench:local [-- --runs 3] [-- --cold-setup]  → bench/results/local-stack.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { cloneLocalStack, destroyLocalClone } from '../infra/src/local/clone.ts';
+import { pulumi, repoRoot } from '../infra/src/local/pulumi-cli.ts';
+import { destroyStack, upStack } from '../infra/src/local/stack.ts';
+import { scratchProject } from '../infra/test/local/support.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'cold-setup': { type: 'boolean', default: false } } });
+const RUNS = Number(values.runs);
+const TARGETS = { coldUp: 60, changeOneService: 15, clone: 60, destroy: 20 };
+
+async function timed<T>(work: () => Promise<T>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return (performance.now() - start) / 1000;
+}
+
+const stats = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { median: round(sorted[Math.floor(sorted.length / 2)] ?? NaN), min: round(sorted[0] ?? NaN), max: round(sorted.at(-1) ?? NaN), runs: xs.map(round) };
+};
+
+function setupSeconds(cold: boolean): number {
+  const env = { ...process.env };
+  let cache: string | undefined;
+  if (cold) {
+    // A fresh build cache forces a full compile and link; the module cache stays (downloads are not timed).
+    cache = mkdtempSync(path.join(tmpdir(), 'go-build-cold-'));
+    env.GOCACHE = cache;
+    rmSync(path.join(repoRoot, '.tools', 'pulumi', 'bin', 'pulumi'), { force: true });
+  }
+  const start = performance.now();
+  execFileSync('bash', [path.join(repoRoot, 'tools', 'pulumi', 'setup.sh')], { env, stdio: 'inherit' });
+  const seconds = (performance.now() - start) / 1000;
+  if (cache) rmSync(cache, { recursive: true, force: true });
+  return Math.round(seconds * 10) / 10;
+}
+
+const coldUp: number[] = [];
+const changeOne: number[] = [];
+const clone: number[] = [];
+const destroy: number[] = [];
+const destroyClone: number[] = [];
+
+const setupWarm = setupSeconds(false);
+const setupCold = values['cold-setup'] ? setupSeconds(true) : undefined;
+
+for (let run = 0; run < RUNS; run++) {
+  const project = await scratchProject('bench');
+  const cloneName = `${project.stack}-pr-1`;
+  try {
+    await pulumi(['stack', 'init', project.stack, '--non-interactive'], project.run);
+    coldUp.push(await timed(() => upStack(project.stack, project.run)));
+    for (const [key, value] of Object.entries({ version: `1.0.${run}`, image: 'local:delivery', commit: 'bench' })) {
+      await pulumi(['config', 'set', '--path', `msa:releases.delivery.${key}`, value, '--stack', project.stack], project.run);
+    }
+    changeOne.push(await timed(() => upStack(project.stack, project.run)));
+    clone.push(await timed(() => cloneLocalStack({ source: project.stack, target: cloneName, root: project.root, env: project.run.env })));
+    destroyClone.push(await timed(() => destroyLocalClone(cloneName, { root: project.root, env: project.run.env })));
+    destroy.push(await timed(() => destroyStack(project.stack, project.run)));
+  } finally {
+    await destroyLocalClone(cloneName, { root: project.root, env: project.run.env }).catch(() => {});
+    await destroyStack(project.stack, project.run).catch(() => {});
+    project.cleanup();
+  }
+}
+
+const result = {
+  when: new Date().toISOString(),
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' },
+  services: 3,
+  runs: RUNS,
+  seconds: {
+    coldUp: stats(coldUp),
+    changeOneService: stats(changeOne),
+    clone: stats(clone),
+    destroy: stats(destroy),
+    destroyClone: stats(destroyClone),
+  },
+  targets: TARGETS,
+  withinTargets: {
+    coldUp: stats(coldUp).median < TARGETS.coldUp,
+    changeOneService: stats(changeOne).median < TARGETS.changeOneService,
+    clone: stats(clone).median < TARGETS.clone,
+    destroy: stats(destroy).median < TARGETS.destroy,
+  },
+  ratios: {
+    changeOneServiceToColdUp: Math.round((stats(changeOne).median / stats(coldUp).median) * 100) / 100,
+    cloneToColdUp: Math.round((stats(clone).median / stats(coldUp).median) * 100) / 100,
+    destroyToColdUp: Math.round((stats(destroy).median / stats(coldUp).median) * 100) / 100,
+  },
+  firstTimeSetup: {
+    pulumiSetupWarmSeconds: setupWarm,
+    pulumiSetupColdBuildSeconds: setupCold ?? null,
+    note: setupCold === undefined ? 'cold build not measured in this run (use --cold-setup)' : 'cold = empty Go build cache, Go modules already downloaded',
+  },
+};
+
+console.log(`local stack, ${RUNS} rounds (seconds):`);
+console.table(Object.fromEntries(Object.entries(result.seconds).map(([k, v]) => [k, { median: v.median, min: v.min, max: v.max, target: (TARGETS as Record<string, number>)[k] ?? '' }])));
+console.log('ratios (same run):', result.ratios);
+console.log('first-time setup:', result.firstTimeSetup);
+mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
+writeFileSync(path.join(import.meta.dirname, 'results', 'local-stack.json'), `${JSON.stringify(result, null, 2)}\n`);
