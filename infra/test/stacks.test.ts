@@ -64,6 +64,25 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
     }
   });
 
+  it("admits to each service's pods only the cluster, the callers the catalog lists, and the load balancer of the public API", () => {
+    const podGroup = (svc: string) => ofType(c, SG).find((g) => g.inputs.tags.service === svc && g.inputs.tags['msa.dev/role'] === 'workload')!;
+    const alb = ofType(c, SG).filter((g) => g.inputs.tags['msa.dev/role'] === 'load-balancer');
+    expect(alb.map((g) => g.inputs.tags.service)).toEqual(catalog.services.filter((s) => s.public).map((s) => s.name));
+    for (const s of catalog.services) {
+      const sources = ofType(c, RULE)
+        .filter((r) => r.inputs.securityGroupId === sgId(podGroup(s.name).name))
+        .map((r) => {
+          expect(r.inputs).toMatchObject({ fromPort: s.port, toPort: s.port });
+          const g = sgOf(r.inputs.referencedSecurityGroupId);
+          return g ? `${g.inputs.tags['msa.dev/role']}:${g.inputs.tags.service}` : 'cluster';
+        });
+      const callers = catalog.services.filter((x) => x.calls.includes(s.name)).map((x) => `workload:${x.name}`);
+      expect(sources.sort()).toEqual(['cluster', ...callers, ...(s.public ? [`load-balancer:${s.name}`] : [])].sort());
+    }
+    const ingress = ofType(c, 'kubernetes:networking.k8s.io/v1:Ingress')[0]!;
+    expect(ingress.inputs.metadata.annotations['alb.ingress.kubernetes.io/security-groups']).toBe(sgId(alb[0]!.name));
+  });
+
   it("creates exactly the catalog's topics, dead-letter topics included, sized by config", () => {
     const topics = ofType(c, 'aws:msk/topic:Topic');
     expect(topics.map((t) => t.inputs.name).sort()).toEqual(catalog.topics);

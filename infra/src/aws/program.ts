@@ -7,6 +7,7 @@ import { awsTags, k8sLabels, PLATFORM, type Env } from '../config/context.ts';
 import type { ServicePlan } from '../config/services.ts';
 import { PublicIngress } from '../ingress/public-ingress.ts';
 import { Topics } from '../kafka/topics.ts';
+import { admitCallers } from '../service/calls.ts';
 import { Microservice } from '../service/service.ts';
 import { createPlatform, referencePlatform, PLATFORM_KEYS } from './platform.ts';
 
@@ -38,6 +39,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   for (const plan of plans) {
     services[plan.service.name] = new Microservice(`${env.stack}-${plan.service.name}`, { plan, host }, { ...opts, dependsOn: [topics] });
   }
+  admitCallers(env, plans, services);
   const ingresses = plans
     .filter((p) => p.service.public)
     .map((p) => {
@@ -46,6 +48,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
       const owner = { service: p.service.name, team: p.service.team };
       return new PublicIngress(`${env.stack}-${p.service.name}-public`, {
         host: config.ingress.host, zoneId: config.ingress.zoneId, namespace: svc.namespace, serviceName: p.service.name,
+        vpcId: platform.vpcId, podSecurityGroupId: svc.podSecurityGroupId, port: p.service.port,
         tags: awsTags(env, owner), labels: k8sLabels(env, owner),
       }, opts);
     });

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { validatedCertificate } from './certificate.ts';
 
 export interface PublicIngressArgs {
   readonly host: string;
@@ -8,27 +9,33 @@ export interface PublicIngressArgs {
   readonly namespace: pulumi.Input<string>;
   /** The Kubernetes Service of the public API. */
   readonly serviceName: string;
+  readonly vpcId: pulumi.Input<string>;
+  /** The public service's pod security group and port: the load balancer is admitted there, and only there. */
+  readonly podSecurityGroupId: pulumi.Input<string>;
+  readonly port: number;
   readonly tags: Record<string, string>;
   readonly labels: Record<string, string>;
 }
 
-/** The public API behind an internet-facing ALB with a DNS-validated ACM certificate; HTTP redirects to HTTPS. */
+/** The public API behind an internet-facing ALB (its own security group) with a DNS-validated ACM certificate; HTTP redirects to HTTPS. */
 export class PublicIngress extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: PublicIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:ingress:PublicIngress', name, {}, opts);
     const parent = { parent: this };
-    const cert = new aws.acm.Certificate(`${name}-cert`, { domainName: args.host, validationMethod: 'DNS', tags: args.tags }, parent);
-    const option = cert.domainValidationOptions.apply((o) => o[0]);
-    const record = new aws.route53.Record(`${name}-validation`, {
-      zoneId: args.zoneId,
-      name: option.apply((o) => o?.resourceRecordName ?? ''),
-      type: option.apply((o) => o?.resourceRecordType ?? 'CNAME'),
-      records: [option.apply((o) => o?.resourceRecordValue ?? '')],
-      ttl: 300,
+    const alb = new aws.ec2.SecurityGroup(`${name}-alb`, {
+      vpcId: args.vpcId,
+      description: `Internet-facing load balancer of ${args.serviceName}`,
+      ingress: [80, 443].map((port) => ({ protocol: 'tcp', fromPort: port, toPort: port, cidrBlocks: ['0.0.0.0/0'] })),
+      egress: [{ protocol: 'tcp', fromPort: args.port, toPort: args.port, cidrBlocks: ['0.0.0.0/0'] }],
+      tags: { ...args.tags, Name: `${name}-alb`, 'msa.dev/role': 'load-balancer' },
     }, parent);
-    const validation = new aws.acm.CertificateValidation(`${name}-validated`, { certificateArn: cert.arn, validationRecordFqdns: [record.fqdn] }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-to-pods`, {
+      securityGroupId: args.podSecurityGroupId, referencedSecurityGroupId: alb.id, ipProtocol: 'tcp', fromPort: args.port, toPort: args.port,
+      tags: { ...args.tags, Name: `${name}-to-pods` },
+    }, parent);
+    const certificateArn = validatedCertificate(`${name}-cert`, args.host, args.zoneId, args.tags, this);
     new k8s.networking.v1.Ingress(`${name}-ingress`, {
       metadata: {
         name: args.serviceName,
@@ -39,7 +46,10 @@ export class PublicIngress extends pulumi.ComponentResource {
           'alb.ingress.kubernetes.io/target-type': 'ip',
           'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
           'alb.ingress.kubernetes.io/ssl-redirect': '443',
-          'alb.ingress.kubernetes.io/certificate-arn': validation.certificateArn,
+          'alb.ingress.kubernetes.io/certificate-arn': certificateArn,
+          // Our own frontend group, so the rule above is the only way in to the pods.
+          'alb.ingress.kubernetes.io/security-groups': alb.id,
+          'alb.ingress.kubernetes.io/manage-backend-security-group-rules': 'false',
           'external-dns.alpha.kubernetes.io/hostname': args.host,
         },
       },

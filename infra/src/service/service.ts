@@ -19,6 +19,8 @@ export class Microservice extends pulumi.ComponentResource {
   readonly databasePassword: pulumi.Output<string>;
   readonly repositoryUrl: pulumi.Output<string>;
   readonly namespace: pulumi.Output<string>;
+  /** The security group only this service's pods carry. */
+  readonly podSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: MicroserviceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:service:Microservice', name, {}, opts);
@@ -64,6 +66,7 @@ export class Microservice extends pulumi.ComponentResource {
     this.databasePassword = db.password;
     this.repositoryUrl = identity.repositoryUrl;
     this.namespace = identity.namespace;
+    this.podSecurityGroupId = security.securityGroupId;
     this.registerOutputs({ databaseAddress: this.databaseAddress, namespace: this.namespace });
   }
 }
