@@ -27,6 +27,8 @@ export function podTemplate(p: PodSettings): k8s.types.input.core.v1.PodTemplate
     spec: {
       serviceAccountName: p.serviceAccountName,
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      // The root filesystem is read-only; /tmp is the one writable place.
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
       containers: [{
         name: service.name,
         image: p.image,
@@ -43,6 +45,7 @@ export function podTemplate(p: PodSettings): k8s.types.input.core.v1.PodTemplate
           requests: { cpu: service.resources.cpu, memory: service.resources.memory },
           limits: { memory: service.resources.memory },
         },
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
       }],
     },
