@@ -59,7 +59,7 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
   const topics = Object.fromEntries(
     Object.entries(plan.topicNames).map(([topic, name]) => [
       topic,
-      `kafka-console-consumer.sh --bootstrap-server ${kafka.brokers.join(',')} --topic ${name} --from-beginning`,
+      `npm run -s pulumi:topic -- ${name} --brokers ${kafka.brokers.join(',')}`,
     ]),
   );
   return {

@@ -44,6 +44,7 @@ describe('the local stack, end to end', () => {
       expect(res.status, `${service.name} readiness`).toBe(200);
     }
     expect(await topicsWithPrefix(project.topicPrefix)).toEqual(catalog.topics.map((t) => `${project.topicPrefix}${t}`).sort());
+    for (const t of catalog.topics) expect(outputs.topics[t]).toContain(` ${project.topicPrefix}${t} `);
   }, 240_000);
 
   it('runs a saga to CONFIRMED and one, with an undeliverable address, to CANCELLED', async () => {
