@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { findRepoRoot } from '@msa/catalog';
-import { awsStackConfigSchema } from '@msa/infra/src/config/aws-schema.ts';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommand } from '../src/commands/build.ts';
@@ -97,6 +96,8 @@ describe('clone-env, destroy-env and sweep', { timeout: 180_000 }, () => {
     expect(clone.get('msa:cluster')).toEqual({ mode: 'reference', stack: 'organization/msa/staging' });
     expect(clone.releases()).toEqual(staging.releases());
     const raw = Object.fromEntries(Object.entries(parse(f.repo.read('Pulumi.pr-9.yaml')).config as Record<string, unknown>).map(([k, v]) => [k.slice(4), v]));
+    const schemaModule = '@msa/infra/src/config/aws-schema.ts';
+    const { awsStackConfigSchema } = (await import(schemaModule)) as typeof import('@msa/infra/src/config/aws-schema.ts');
     const parsed = awsStackConfigSchema.safeParse(raw);
     expect(parsed.error?.issues ?? []).toEqual([]);
   });

@@ -92,7 +92,7 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     dev.setRelease('order', { version: v1.version, image: v1.image, commit: v1.commit });
     dev.save();
     await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(
-      /dev runs local\/msa\/order@sha256:[0-9a-f]{64} for order, not .* as git says; the stack has drifted/,
+      /dev runs 0\.2\.0-[0-9a-f]{7} \(local\/msa\/order@sha256:[0-9a-f]{64}\) for order, not 0\.1\.0-[0-9a-f]{7} \(.*\) as git says; the stack has drifted/,
     );
   });
 

@@ -1,5 +1,7 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { PipelineContext } from '../context.ts';
+import { Git } from '../git/git.ts';
 import { renderTable } from '../output/table.ts';
 import { deploymentLogPath } from '../records/deployments.ts';
 import { buildCommand } from './build.ts';
@@ -33,7 +35,10 @@ export interface StageTiming {
 export async function rehearseCommand(ctx: PipelineContext, opts: RehearseOptions): Promise<StageTiming[]> {
   const source = opts.source ?? 'local';
   const chain = ctx.chain.map((s) => `rehearsal-${s}`);
-  const rctx: PipelineContext = { ...ctx, chain, commit: false, push: false };
+  // The stand-ins are clones for the real chain (made and destroyed as such) and the chain itself
+  // for the rehearsal's deploys and promotions. Nothing is committed.
+  const outer: PipelineContext = { ...ctx, commit: false, push: false };
+  const rctx: PipelineContext = { ...outer, chain };
   const timings: StageTiming[] = [];
   const timed = async <T>(stage: string, step: string, run: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -41,9 +46,12 @@ export async function rehearseCommand(ctx: PipelineContext, opts: RehearseOption
     timings.push({ stage, step, ms: Date.now() - started });
     return out;
   };
+  // Fail before cloning anything when the build could not run.
+  const dir = path.relative(ctx.root, ctx.catalog().byName(opts.service).dir);
+  if (!(await new Git(ctx.root).isClean([dir]))) throw new Error(`${dir} has uncommitted changes; a build is named by its commit, so commit them first`);
   try {
     for (const [i, stage] of chain.entries()) {
-      await timed(stage, `clone ${source}`, () => cloneEnvCommand(rctx, { from: source, to: stage, set: opts.stageConfig?.(stage, i) ?? {} }));
+      await timed(stage, `clone ${source}`, () => cloneEnvCommand(outer, { from: source, to: stage, set: opts.stageConfig?.(stage, i) ?? {} }));
     }
     await timed('-', 'build', () => buildCommand(rctx, { service: opts.service }));
     await timed(chain[0]!, 'deploy', () => deployCommand(rctx, { service: opts.service, env: chain[0]! }));
@@ -55,9 +63,11 @@ export async function rehearseCommand(ctx: PipelineContext, opts: RehearseOption
   } finally {
     if (!opts.keep) {
       for (const stage of chain) {
-        await destroyEnvCommand(rctx, { stack: stage }).catch((e: Error) => ctx.log(`rehearsal: cleaning ${stage} failed: ${e.message}`));
+        await destroyEnvCommand(outer, { stack: stage }).catch((e: Error) => ctx.log(`rehearsal: cleaning ${stage} failed: ${e.message}`));
         rmSync(deploymentLogPath(ctx.root, stage), { force: true });
       }
+      const logs = path.dirname(deploymentLogPath(ctx.root, chain[0]!));
+      if (existsSync(logs) && readdirSync(logs).length === 0) rmSync(logs, { recursive: true });
     }
     if (timings.length > 0) ctx.log(renderLeadTimes(opts.service, timings));
   }
