@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['{packages,apps,infra,pipelines}/**/test/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
+    globalSetup: ['./vitest.global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

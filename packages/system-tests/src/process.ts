@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { launchSpec } from '@msa/service-kit/launch';
 
 /** A port that was free a moment ago, for a service that must know its neighbours' URLs up front. */
 export function freePort(): Promise<number> {
@@ -23,13 +24,14 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node apps/<name>/src/main.ts` exactly as the local stack and the container do. */
+/** Starts the service's built bundle exactly as the local stack and the container do (launchSpec). */
 export function spawnService(root: string, name: string, env: Record<string, string>, logDir: string): ServiceProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [path.join(root, 'apps', name, 'src', 'main.ts')], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
+  const spec = launchSpec(path.join(root, 'apps', name));
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { PATH: process.env.PATH ?? '', ...spec.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);

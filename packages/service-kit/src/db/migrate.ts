@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
 
-const KIT_MIGRATIONS = path.resolve(import.meta.dirname, '../../migrations');
+// Beside the bundle once built (dist/kit-migrations), in the package when run from source.
+const KIT_MIGRATIONS = [path.join(import.meta.dirname, 'kit-migrations'), path.resolve(import.meta.dirname, '../../migrations')].find((d) =>
+  existsSync(d),
+)!;
 
 /**
  * Applies the kit's tables (outbox, processed messages) and then the service's own versioned SQL.

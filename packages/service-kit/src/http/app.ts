@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import { errorHandler } from './error-handler.ts';
@@ -31,7 +31,8 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
 export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.log,
-    disableRequestLogging: true,
+    // Per-request lines would drown the saga's own log lines; latency lives in the metrics.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
     return503OnClosing: true,
   });

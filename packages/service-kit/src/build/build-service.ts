@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const KIT_DIR = path.resolve(import.meta.dirname, '../..');
+const KIT_MIGRATIONS = path.join(KIT_DIR, 'migrations');
+const REPO = path.resolve(KIT_DIR, '../..');
+const FINGERPRINT = '.inputs-sha256';
+
+export interface BuiltService {
+  /** The bundle's folder: dist/ inside the service folder. */
+  outDir: string;
+  /** sha256 over every file of dist/, in path order: the artifact's identity. */
+  digest: string;
+  bytes: number;
+}
+
+/**
+ * Bundles a service into dist/main.mjs with its production dependencies (dev dependencies cannot
+ * reach the bundle), beside the assets it reads at run time. One bundle, loaded once, costs far less
+ * resident memory than the source graph under type stripping: bench/services-memory.bench.ts.
+ */
+export async function buildService(serviceDir: string, { force = false } = {}): Promise<BuiltService> {
+  const outDir = path.join(serviceDir, 'dist');
+  const inputs = inputsDigest(serviceDir);
+  // Unchanged inputs: keep the bundle, so a build never pulls dist/ from under a running service.
+  if (!force && existsSync(path.join(outDir, FINGERPRINT)) && readFileSync(path.join(outDir, FINGERPRINT), 'utf8') === inputs) {
+    return { outDir, ...digestOf(outDir) };
+  }
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  await build({
+    entryPoints: [path.join(serviceDir, 'src', 'main.ts')],
+    outfile: path.join(tmp, 'main.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minifySyntax: true,
+    minifyWhitespace: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    logLevel: 'error',
+    // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);" },
+  });
+  // The Kafka client's CRC32C is WebAssembly, read from beside the module that loads it.
+  copyFileSync(path.join(path.dirname(require.resolve('@platformatic/wasm-utils')), 'native.wasm'), path.join(tmp, 'native.wasm'));
+  cpSync(KIT_MIGRATIONS, path.join(tmp, 'kit-migrations'), { recursive: true });
+  const built = digestOf(tmp);
+  writeFileSync(path.join(tmp, FINGERPRINT), inputs);
+  rmSync(outDir, { recursive: true, force: true });
+  renameSync(tmp, outDir);
+  return { outDir, ...built };
+}
+
+/** What the bundle is made of: the service's code, the shared packages' code, and the locked dependencies. */
+function inputsDigest(serviceDir: string): string {
+  const hash = createHash('sha256');
+  const roots = [
+    path.join(serviceDir, 'src'),
+    path.join(serviceDir, 'package.json'),
+    ...readdirSync(path.join(REPO, 'packages')).flatMap((p) => [path.join(REPO, 'packages', p, 'src'), path.join(REPO, 'packages', p, 'migrations')]),
+    path.join(REPO, 'package-lock.json'),
+  ];
+  for (const root of roots.filter((r) => existsSync(r))) {
+    for (const file of statSync(root).isDirectory() ? walk(root) : [root]) hash.update(file).update('\0').update(readFileSync(file));
+  }
+  return hash.digest('hex');
+}
+
+function walk(d: string): string[] {
+  return readdirSync(d)
+    .sort()
+    .flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
+}
+
+function digestOf(dir: string): { digest: string; bytes: number } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const file of walk(dir).filter((f) => path.basename(f) !== FINGERPRINT)) {
+    const data = readFileSync(file);
+    bytes += data.length;
+    hash.update(path.relative(dir, file)).update('\0').update(data);
+  }
+  return { digest: `sha256:${hash.digest('hex')}`, bytes };
+}

@@ -1,0 +1,21 @@
+import path from 'node:path';
+
+/**
+ * How every launcher runs a built service: the test harness, the local stack's supervisor and the
+ * container's CMD. A small young generation and two malloc arenas keep an idle service's resident
+ * memory low (bench/services-memory.bench.ts); an I/O-bound service pays little for them.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=1'] as const;
+export const LAUNCH_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/** The command that runs the service built into <serviceDir>/dist (see buildService). */
+export function launchSpec(serviceDir: string, nodePath: string = process.execPath): LaunchSpec {
+  return { command: nodePath, args: [...NODE_FLAGS, path.join(serviceDir, 'dist', 'main.mjs')], env: { ...LAUNCH_ENV }, cwd: serviceDir };
+}
