@@ -30,6 +30,9 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
     if (config.target === 'local') return await runLocal(config, catalog);
     const aws = config as AwsStackConfig;
     const plans = planServices(stack, aws, catalog);
+    for (const name of Object.keys(aws.releases).filter((n) => !catalog.services.some((s) => s.name === n))) {
+      pulumi.log.warn(`Stack "${stack}": msa:releases.${name} names no service in the catalog; it is ignored (remove it once the service is gone)`);
+    }
     return await deployAws({ stack, environment: aws.environment }, aws, catalog, plans);
   } catch (err) {
     // Config and catalog errors are written for the reader: the stack trace adds nothing.

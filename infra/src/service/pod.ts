@@ -26,7 +26,8 @@ export function podTemplate(p: PodSettings): k8s.types.input.core.v1.PodTemplate
     metadata: { labels: p.labels },
     spec: {
       serviceAccountName: p.serviceAccountName,
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      // uid 1000 is the `node` user of the official Node.js images; a numeric uid lets the kubelet verify runAsNonRoot.
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
       // The root filesystem is read-only; /tmp is the one writable place.
       volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
       containers: [{
