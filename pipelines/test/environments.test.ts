@@ -9,6 +9,7 @@ import { cloneEnvCommand } from '../src/commands/clone-env.ts';
 import { deployCommand } from '../src/commands/deploy.ts';
 import { destroyEnvCommand } from '../src/commands/destroy-env.ts';
 import { promoteCommand } from '../src/commands/promote.ts';
+import { previewCommand } from '../src/commands/preview.ts';
 import { DriftError, statusCommand } from '../src/commands/status.ts';
 import { sweepCommand } from '../src/commands/sweep.ts';
 import { StackConfig } from '../src/stacks/config.ts';
@@ -68,6 +69,24 @@ describe('status: every environment by every service, and drift from git', { tim
     dev.setRelease('order', { version: '0.8.0', image: `local/msa/order@sha256:${'8'.repeat(64)}`, commit: 'abcdef0' });
     dev.save();
     expect((await statusCommand(f.ctx, { stacks: ['dev'] })).stacks[0]!.services.find((s) => s.service === 'order')!.release!.version).toBe('0.9.0');
+  });
+});
+
+describe('preview', { timeout: 120_000 }, () => {
+  it("summarises `pulumi preview` of a stack the change touches, changing nothing, and adds it to the job summary", async () => {
+    const f = fixture();
+    await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev' });
+    const before = await f.ctx.pulumi.outputs('dev');
+    const dev = StackConfig.load(f.repo.root, 'dev');
+    dev.setRelease('inventory', { version: '0.3.0', image: `local/msa/inventory@sha256:${'3'.repeat(64)}`, commit: 'abcdef3' });
+    dev.save();
+    const summaryFile = path.join(f.repo.root, 'step-summary.md');
+    const summary = await previewCommand(f.ctx, { stack: 'dev' }, { GITHUB_STEP_SUMMARY: summaryFile });
+    expect(summary).toMatch(/^### pulumi preview: `dev` ✅/);
+    expect(summary).toContain('Resources:');
+    expect(readFileSync(summaryFile, 'utf8')).toBe(summary);
+    expect(await f.ctx.pulumi.outputs('dev')).toEqual(before);
   });
 });
 
