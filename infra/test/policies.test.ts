@@ -1,5 +1,5 @@
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policies } from '../policies/policies.ts';
 import { imagesByDigest } from '../policies/rules/images-by-digest.ts';
 import { noCrossServiceDatabaseAccess } from '../policies/rules/no-cross-service-database-access.ts';
@@ -7,6 +7,7 @@ import { noPublicDatabase } from '../policies/rules/no-public-database.ts';
 import { prodDeletionProtection } from '../policies/rules/prod-deletion-protection.ts';
 import { storageEncrypted } from '../policies/rules/storage-encrypted.ts';
 import type { Capture } from '../src/plan/capture.ts';
+import { RunningPolicyPack } from './policy-runtime.ts';
 import { asPolicyResources, captureAll, CLOUD_STACKS } from './support.ts';
 
 /** Violations a policy reports over a stack's resources, as `pulumi preview --policy-pack` would run it. */
@@ -108,5 +109,39 @@ describe('each policy catches what it is for', () => {
     const dev = resourcesOf('dev');
     expect(dev.filter((r) => r.type === 'kubernetes:apps/v1:Deployment').every((d) => !d.props.spec.template.spec.containers[0].image.includes('@sha256:'))).toBe(true);
     expect(await violations(imagesByDigest, dev)).toEqual([]);
+  });
+});
+
+describe('the policy pack, served over the analyzer protocol as `pulumi preview --policy-pack infra/policies` runs it', () => {
+  let pack: RunningPolicyPack;
+  beforeAll(async () => {
+    pack = await RunningPolicyPack.start();
+  });
+  afterAll(async () => {
+    await pack?.stop();
+  });
+
+  it('loads under Node 24 from its TypeScript sources and announces every policy', async () => {
+    expect((await pack.policyNames()).sort()).toEqual(policies.map((p) => p.name).sort());
+  });
+
+  it('finds nothing wrong in prod as the program plans it', async () => {
+    expect(await pack.analyzeStack(resourcesOf('prod'))).toEqual([]);
+  });
+
+  it('reports a database opened to another service and an image by tag, by policy and resource', async () => {
+    const resources = resourcesOf('staging');
+    const workloadOf = (svc: string) => resources.find((r) => r.props.tags?.service === svc && r.props.tags?.['msa.dev/role'] === 'workload')!;
+    const orderDbRule = resources.find((r) => r.name === 'staging-order-net-to-db')!;
+    orderDbRule.propertyDependencies.referencedSecurityGroupId = [workloadOf('inventory')];
+    const deployment = resources.find((r) => r.type === 'kubernetes:apps/v1:Deployment')!;
+    deployment.props.spec.template.spec.containers[0].image = 'registry.example/app:latest';
+    const found = await pack.analyzeStack(resources);
+    expect(found.map((d) => [d.policy, d.urn])).toEqual(expect.arrayContaining([
+      ['no-cross-service-database-access', orderDbRule.urn],
+      ['images-by-digest', deployment.urn],
+    ]));
+    expect(found).toHaveLength(2);
+    expect(found.find((d) => d.policy === 'no-cross-service-database-access')?.message).toMatch(/lets inventory \(workload\) reach the database of order/);
   });
 });

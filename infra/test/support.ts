@@ -49,12 +49,12 @@ export function copyCatalog(): string {
 }
 
 /**
- * The captured resources as a policy pack sees them in a preview: props, and for each property that
+ * The captured resources (copied, so tests may break them) as a policy pack sees them in a preview: props, and for each property that
  * names another resource's id, that resource (which the engine knows from the Output's dependencies).
  */
 export function asPolicyResources(resources: CapturedResource[]): PolicyResource[] {
   const policyResources = resources.filter(isCustom).map((r) => ({
-    type: r.type, name: r.name, urn: `urn:pulumi:test::msa::${r.type}::${r.name}`, props: r.inputs,
+    type: r.type, name: r.name, urn: `urn:pulumi:test::msa::${r.type}::${r.name}`, props: structuredClone(r.inputs),
     opts: {}, dependencies: [], propertyDependencies: {} as Record<string, PolicyResource[]>,
   })) as unknown as PolicyResource[];
   const byId = new Map(policyResources.map((p) => [mockId(p.type, p.name), p]));
