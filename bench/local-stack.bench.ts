@@ -2,13 +2,15 @@
  * The local stack with the tools already built: cold `up` of a fresh stack until every service is
  * ready, `up` after changing one service's version, clone to a healthy smoke-tested copy, and
  * `destroy` (source and clone); median/min/max of RUNS rounds on a throw-away project and state.
- * The first-time setup cost (building the Pulumi CLI) is measured separately: warm every run,
- * cold (empty Go build cache, modules already downloaded) only with `--cold-setup`.
+ * The first-time setup cost (building the Pulumi CLI) is measured separately: warm every run;
+ * `--cold-setup` also builds it as on a fresh machine (empty Go module and build caches, so it
+ * includes downloading the modules from the Go module proxy); `--setup-only` measures just the
+ * setup and updates firstTimeSetup in an existing results file.
  * Needs the local servers (`npm run servers -- start`) and the CLI (`npm run pulumi:setup`).
  * Run: npm run bench:local [-- --runs 3] [-- --cold-setup]  → bench/results/local-stack.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +19,9 @@ import { pulumi, repoRoot } from '../infra/src/local/pulumi-cli.ts';
 import { destroyStack, upStack } from '../infra/src/local/stack.ts';
 import { scratchProject } from '../infra/test/local/support.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'cold-setup': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, 'cold-setup': { type: 'boolean', default: false }, 'setup-only': { type: 'boolean', default: false } },
+});
 const RUNS = Number(values.runs);
 const TARGETS = { coldUp: 60, changeOneService: 15, clone: 60, destroy: 20 };
 
@@ -35,18 +39,43 @@ const stats = (xs: number[]) => {
 
 function setupSeconds(cold: boolean): number {
   const env = { ...process.env };
-  let cache: string | undefined;
+  const caches: string[] = [];
   if (cold) {
-    // A fresh build cache forces a full compile and link; the module cache stays (downloads are not timed).
-    cache = mkdtempSync(path.join(tmpdir(), 'go-build-cold-'));
-    env.GOCACHE = cache;
-    rmSync(path.join(repoRoot, '.tools', 'pulumi', 'bin', 'pulumi'), { force: true });
+    // Fresh module and build caches: what a new machine pays (downloads included).
+    for (const [name, prefix] of [['GOMODCACHE', 'go-mod-cold-'], ['GOCACHE', 'go-build-cold-']] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), prefix));
+      caches.push(dir);
+      env[name] = dir;
+    }
+    env.GOFLAGS = `${env.GOFLAGS ?? ''} -modcacherw`.trim();
+    // Into a folder of its own: the CLI in .tools/pulumi/bin stays usable meanwhile.
+    const bin = mkdtempSync(path.join(tmpdir(), 'pulumi-bin-cold-'));
+    caches.push(bin);
+    env.MSA_PULUMI_BIN = bin;
   }
   const start = performance.now();
-  execFileSync('bash', [path.join(repoRoot, 'tools', 'pulumi', 'setup.sh')], { env, stdio: 'inherit' });
+  execFileSync('bash', [path.join(repoRoot, 'tools', 'pulumi', cold ? 'build.sh' : 'setup.sh')], { env, stdio: 'inherit' });
   const seconds = (performance.now() - start) / 1000;
-  if (cache) rmSync(cache, { recursive: true, force: true });
+  for (const dir of caches) rmSync(dir, { recursive: true, force: true });
   return Math.round(seconds * 10) / 10;
+}
+
+const resultsFile = path.join(import.meta.dirname, 'results', 'local-stack.json');
+const setupWarm = setupSeconds(false);
+const setupCold = values['cold-setup'] ? setupSeconds(true) : undefined;
+const firstTimeSetup = {
+  pulumiSetupWarmSeconds: setupWarm,
+  pulumiSetupColdSeconds: setupCold ?? null,
+  note:
+    setupCold === undefined
+      ? 'cold setup not measured in this run (use --cold-setup)'
+      : `cold = empty Go module and build caches (module downloads included), ${cpus().length} cores, measured ${new Date().toISOString()}`,
+};
+if (values['setup-only']) {
+  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(resultsFile, `${JSON.stringify({ ...previous, firstTimeSetup }, null, 2)}\n`);
+  console.log('first-time setup:', firstTimeSetup);
+  process.exit(0);
 }
 
 const coldUp: number[] = [];
@@ -54,9 +83,6 @@ const changeOne: number[] = [];
 const clone: number[] = [];
 const destroy: number[] = [];
 const destroyClone: number[] = [];
-
-const setupWarm = setupSeconds(false);
-const setupCold = values['cold-setup'] ? setupSeconds(true) : undefined;
 
 for (let run = 0; run < RUNS; run++) {
   const project = await scratchProject('bench');
@@ -102,11 +128,7 @@ const result = {
     cloneToColdUp: Math.round((stats(clone).median / stats(coldUp).median) * 100) / 100,
     destroyToColdUp: Math.round((stats(destroy).median / stats(coldUp).median) * 100) / 100,
   },
-  firstTimeSetup: {
-    pulumiSetupWarmSeconds: setupWarm,
-    pulumiSetupColdBuildSeconds: setupCold ?? null,
-    note: setupCold === undefined ? 'cold build not measured in this run (use --cold-setup)' : 'cold = empty Go build cache, Go modules already downloaded',
-  },
+  firstTimeSetup,
 };
 
 console.log(`local stack, ${RUNS} rounds (seconds):`);
@@ -114,4 +136,4 @@ console.table(Object.fromEntries(Object.entries(result.seconds).map(([k, v]) => 
 console.log('ratios (same run):', result.ratios);
 console.log('first-time setup:', result.firstTimeSetup);
 mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
-writeFileSync(path.join(import.meta.dirname, 'results', 'local-stack.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);

@@ -5,7 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-out="$repo/.tools/pulumi/bin"
+# MSA_PULUMI_BIN lets the setup benchmark build elsewhere without touching the CLI in use.
+out="${MSA_PULUMI_BIN:-$repo/.tools/pulumi/bin}"
 mkdir -p "$out"
 cd "$here"
 export GOFLAGS="${GOFLAGS:-} -mod=mod"

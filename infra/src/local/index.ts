@@ -3,7 +3,7 @@ import type { Catalog } from '@msa/catalog';
 import { localStackConfigSchema } from './config.ts';
 import { LocalService } from './local-service.ts';
 import { planLocal } from './plan.ts';
-import { repoRoot } from './pulumi-cli.ts';
+import { repoRoot } from './paths.ts';
 import type { KafkaTopic } from './providers/kafka-topic.ts';
 
 export { localStackConfigSchema, type LocalStackConfig } from './config.ts';

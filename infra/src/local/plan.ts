@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Catalog, Service } from '@msa/catalog';
 import { StackConfigError, type ConfigProblem } from '../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
+import { stackRuntimeDir } from './paths.ts';
 
 /** The version a service runs when the stack's msa:releases does not name one. */
 export const UNRELEASED_VERSION = '0.0.0-local';
@@ -89,5 +90,5 @@ export function planLocal(stack: string, config: LocalStackConfig, catalog: Cata
       callees: service.calls.map((name) => ({ name, envVar: calleeEnvVar(name), url: urlOf(catalog.byName(name)) })),
     };
   });
-  return { stack, services, topicNames, runtimeDir: path.join(repoRoot, '.local', 'stacks', stack) };
+  return { stack, services, topicNames, runtimeDir: stackRuntimeDir(stack, repoRoot) };
 }

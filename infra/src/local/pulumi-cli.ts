@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { repoRoot } from './paths.ts';
+
+export { repoRoot };
 
 const run = promisify(execFile);
-
-/** The repository root: this module lives in <root>/infra/src/local. */
-export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
 /** The wrapper that gives every Pulumi run the project's hermetic environment (tools/pulumi/env.sh). */
 export const pulumiWrapper = path.join(repoRoot, 'tools', 'pulumi', 'pulumi.sh');
