@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { findRepoRoot, loadCatalog, type Catalog } from '@msa/catalog';
-import { connectionSettings } from '@msa/local-servers';
+import { connectionSettings, type ConnectionSettings } from '@msa/local-servers';
 import { freePort, spawnService, waitForOk, type ServiceProcess } from './process.ts';
 import { createServiceDatabase, createTopics, deleteTopics, dropServiceDatabase, type ServiceDatabase } from './provision.ts';
 
@@ -10,6 +10,8 @@ export interface SystemOptions {
   env?: Record<string, Record<string, string>>;
   /** Start only these services (their databases and all topics are still made). */
   only?: string[];
+  /** Other servers than the default local ones (for example a broker a test stops). */
+  servers?: ConnectionSettings;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface SystemOptions {
 export class TestSystem {
   readonly root = findRepoRoot(import.meta.dirname);
   readonly catalog: Catalog = loadCatalog(this.root);
-  readonly servers = connectionSettings();
+  readonly servers: ConnectionSettings;
   readonly id = randomBytes(3).toString('hex');
   readonly prefix = `t${this.id}.`;
   readonly databases = new Map<string, ServiceDatabase>();
@@ -31,6 +33,7 @@ export class TestSystem {
 
   private constructor(opts: SystemOptions) {
     this.#opts = opts;
+    this.servers = opts.servers ?? connectionSettings();
     this.logDir = path.join(this.root, '.local', 'test-logs', this.id);
   }
 

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionSettings, loadConfig, startKafka, stopKafka, type ServersConfig } from '@msa/local-servers';
+import { envelope, eventually, freePort, request, sendRaw, TestSystem } from '../src/index.ts';
+
+// A broker of this test's own, so stopping it disturbs no other test.
+let config: ServersConfig;
+let dir: string;
+let system: TestSystem;
+const log = () => undefined;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'msa-outage-'));
+  config = loadConfig({
+    ...process.env,
+    MSA_LOCAL_DIR: dir,
+    MSA_KAFKA_PORT: String(await freePort()),
+    MSA_KAFKA_CONTROLLER_PORT: String(await freePort()),
+  });
+  await startKafka(config, log);
+  const shared = connectionSettings();
+  system = await TestSystem.start({ only: ['inventory'], servers: { postgres: shared.postgres, kafka: connectionSettings(config).kafka } });
+}, 180_000);
+
+afterAll(async () => {
+  await system?.close();
+  await stopKafka(config, log);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const readiness = () => request('GET', `${system.url('inventory')}/readyz`);
+
+describe('a service when Kafka goes away', () => {
+  it('reports not ready while the broker is down, and ready again when it is back, still consuming', async () => {
+    expect((await readiness()).json).toMatchObject({ ready: true, checks: { kafka: 'ok' } });
+
+    await stopKafka(config, log);
+    const down = await eventually('inventory to report not ready', async () => {
+      const r = await readiness();
+      return r.status === 503 ? r.json : undefined;
+    });
+    expect(down.checks.database).toBe('ok');
+    expect(down.checks.kafka).not.toBe('ok');
+
+    await startKafka(config, log);
+    await eventually('inventory to be ready again', async () => ((await readiness()).status === 200 ? true : undefined), 60_000);
+
+    const orderId = randomUUID();
+    await sendRaw(system.servers.kafka.brokers, `${system.prefix}order.events`, [
+      { key: orderId, value: JSON.stringify(envelope('OrderPlaced', orderId, { orderId, items: [{ sku: 'pear', quantity: 1 }], address: 'x' })) },
+    ]);
+    const reservation = await eventually(
+      'a reservation made after the outage',
+      async () => {
+        const r = await request('GET', `${system.url('inventory')}/reservations/${orderId}`);
+        return r.status === 200 ? r.json : undefined;
+      },
+      60_000,
+    );
+    expect(reservation.status).toBe('RESERVED');
+  }, 180_000);
+});
