@@ -5,6 +5,10 @@ import * as pulumi from '@pulumi/pulumi';
 export interface ServiceIdentityArgs {
   readonly namespace: string;
   readonly serviceName: string;
+  /** ECR repository name, `msa/<stack>/<service>`: where this stack's builds of the service are pushed. */
+  readonly repositoryName: string;
+  /** Let `pulumi destroy` remove a repository that still holds images (not in protected environments). */
+  readonly forceDeleteImages: boolean;
   readonly oidcProviderArn: pulumi.Input<string>;
   /** The cluster's OIDC issuer without https://. */
   readonly oidcIssuer: pulumi.Input<string>;
@@ -24,6 +28,8 @@ export class ServiceIdentity extends pulumi.ComponentResource {
     super('msa:service:Identity', name, {}, opts);
     const parent = { parent: this };
     const repo = new aws.ecr.Repository(`${name}-images`, {
+      name: args.repositoryName,
+      forceDelete: args.forceDeleteImages,
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: 'AES256' }],

@@ -45,7 +45,7 @@ export class Microservice extends pulumi.ComponentResource {
       group: `${host.prefix.topic}${svc.name}`,
     }));
     const identity = new ServiceIdentity(`${name}-id`, {
-      namespace, serviceName: svc.name, oidcProviderArn: host.oidcProviderArn, oidcIssuer: host.oidcIssuer, policy, tags, labels,
+      namespace, serviceName: svc.name, repositoryName: `msa/${host.env.stack}/${svc.name}`, forceDeleteImages: !host.database.deletionProtection, oidcProviderArn: host.oidcProviderArn, oidcIssuer: host.oidcIssuer, policy, tags, labels,
     }, parent);
     const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${svc.database.name}?sslmode=require`;
     new Workload(`${name}-app`, {
