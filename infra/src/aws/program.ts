@@ -3,7 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Catalog } from '@msa/catalog';
 import type { AwsStackConfig } from '../config/aws-schema.ts';
-import { awsTags, k8sLabels, PLATFORM, type Env } from '../config/context.ts';
+import { awsTags, k8sLabels, type Env } from '../config/context.ts';
 import type { ServicePlan } from '../config/services.ts';
 import { PublicIngress } from '../ingress/public-ingress.ts';
 import { Topics } from '../kafka/topics.ts';
@@ -63,6 +63,5 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
       repositoryUrl: s.repositoryUrl,
       database: { address: s.databaseAddress, password: s.databasePassword },
     }])),
-    owner: PLATFORM.team,
   };
 }
