@@ -60,8 +60,14 @@ export function buildProgram(): Command {
     .description('typecheck, test, pack the bundle (digest), build the image when an engine exists; write the build record')
     .option('--repository <prefix>', 'image repository prefix (default $MSA_IMAGE_REPOSITORY or local/msa)')
     .option('--push-image', 'push the image when one was built')
-    .action(async (service: string, o: { repository?: string; pushImage?: boolean }) => {
-      await buildCommand(ctx(), { service, ...(o.repository ? { repository: o.repository } : {}), push: Boolean(o.pushImage) });
+    .option('--start-servers', 'start the local PostgreSQL and Kafka before the tests (a fresh CI runner)')
+    .action(async (service: string, o: { repository?: string; pushImage?: boolean; startServers?: boolean }) => {
+      await buildCommand(ctx(), {
+        service,
+        ...(o.repository ? { repository: o.repository } : {}),
+        push: Boolean(o.pushImage),
+        startServers: Boolean(o.startServers),
+      });
     });
 
   program

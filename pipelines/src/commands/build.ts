@@ -13,6 +13,8 @@ export interface BuildOptions {
   repository?: string;
   /** Push the image when an engine built one. */
   push?: boolean;
+  /** Start the local PostgreSQL and Kafka (`npm run servers -- start`) before the tests, as on a fresh CI runner. */
+  startServers?: boolean;
 }
 
 type Step = BuildRecord['steps'][number];
@@ -59,6 +61,15 @@ export async function buildCommand(ctx: PipelineContext, opts: BuildOptions): Pr
     const r = await exec(bin('tsc'), ['-p', tsconfig, '--noEmit'], { cwd: ctx.root });
     return r.exitCode === 0 ? { status: 'passed', detail: `tsc -p ${tsconfig}` } : { status: 'failed', detail: (r.stdout + r.stderr).trim().split('\n').slice(0, 20).join('\n') };
   });
+
+  if (opts.startServers) {
+    await step('servers', async () => {
+      const scripts = (JSON.parse(readFileSync(path.join(ctx.root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+      if (!scripts.servers) return { status: 'failed', detail: 'the root package.json has no "servers" script to start PostgreSQL and Kafka' };
+      const r = await exec('npm', ['run', '-s', 'servers', '--', 'start'], { cwd: ctx.root, stream: true });
+      return r.exitCode === 0 ? { status: 'passed', detail: 'npm run servers -- start' } : { status: 'failed', detail: `npm run servers -- start failed (exit ${r.exitCode})` };
+    });
+  }
 
   await step('test', async () => {
     const testDir = path.join(dir, 'test');

@@ -52,11 +52,10 @@ export class Pulumi {
   /** Runs pulumi with the given arguments in the project folder; never throws on exit codes. */
   async run(args: string[], opts: { stream?: boolean } = {}): Promise<ExecResult> {
     const { cmd, prefix } = this.command;
-    const r = await exec(cmd, [...prefix, '--cwd', this.root, ...args, '--non-interactive'], {
-      cwd: this.root,
-      env: this.env,
-      stream: opts.stream ?? false,
-    });
+    const go = () =>
+      exec(cmd, [...prefix, '--cwd', this.root, ...args, '--non-interactive'], { cwd: this.root, env: this.env, stream: opts.stream ?? false });
+    let r = await go();
+    if (r.exitCode === 127 && (await setupOnce())) r = await go();
     if (r.exitCode === 127) {
       throw new Error(`The Pulumi CLI is not available (${[cmd, ...prefix].join(' ')}): ${r.stderr.trim()} Run \`npm run pulumi:setup\` to build it.`);
     }
@@ -112,4 +111,17 @@ export class Pulumi {
 
 export function tail(r: ExecResult, lines = 20): string {
   return `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-lines).join('\n');
+}
+
+let setup: Promise<boolean> | undefined;
+
+/**
+ * On a fresh machine (a CI runner) the wrapper finds no CLI yet: build it once with the project's
+ * own setup (tools/pulumi/setup.sh, from the Go module proxy), then try again.
+ */
+function setupOnce(): Promise<boolean> {
+  const script = path.join(TOOLS_ROOT, 'tools/pulumi/setup.sh');
+  if (!existsSync(script)) return Promise.resolve(false);
+  setup ??= exec('bash', [script], { cwd: TOOLS_ROOT, stream: true }).then((r) => r.exitCode === 0);
+  return setup;
 }
