@@ -3,9 +3,9 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
-if [ ! -x node_modules/.bin/node ] || [ ! -d node_modules/@pulumi/pulumi ]; then
-  echo "==> npm install"
-  npm install --no-audit --no-fund
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm ci (brings Node 24 as a dependency)"
+  npm ci --no-audit --no-fund
 fi
 echo "==> Pulumi CLI"
 bash tools/pulumi/setup.sh
