@@ -110,6 +110,14 @@ describe('workflows: structure', () => {
     expect(pr.jobs.build!.strategy?.['fail-fast']).toBe(false);
   });
 
+  it('point every command that reaches a stack at the shared Pulumi backend (a repository variable, not a secret)', () => {
+    const stackSteps = allJobs.flatMap(({ w, id, job }) =>
+      (job.steps ?? []).filter((s) => s.run && /pipeline -- .*\b(deploy|promote|verify|rollback|clone-env|destroy-env|sweep|preview|status)\b/.test(s.run)).map((s) => ({ where: `${w.file}:${id}`, s })),
+    );
+    expect(stackSteps.length).toBeGreaterThanOrEqual(14);
+    for (const { where, s } of stackSteps) expect(s.env?.PULUMI_BACKEND_URL, where).toBe('${{ vars.PULUMI_BACKEND_URL }}');
+  });
+
   it('offer the chain stages, and only them, in the manual promote and rollback forms', () => {
     const promote = byFile('promote.yml').on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> };
     expect(promote.inputs.from!.options).toEqual(PROMOTION_CHAIN.slice(0, -1));
