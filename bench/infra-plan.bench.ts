@@ -30,6 +30,8 @@ async function planAll(): Promise<{ totalMs: number; perStack: Record<string, nu
   return { totalMs: performance.now() - start, perStack, resources };
 }
 
+// Other work on the machine slows every figure: the load average is recorded beside them.
+const loadBefore = os.loadavg()[0]!;
 const cold = await planAll(); // first run in this process: module loading and JIT included
 const warm: Awaited<ReturnType<typeof planAll>>[] = [];
 for (let i = 0; i < RUNS; i++) warm.push(await planAll());
@@ -45,7 +47,7 @@ const suiteMs = performance.now() - suiteStart;
 const result = {
   name: 'infra-plan',
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage1m: { before: round(loadBefore), after: round(os.loadavg()[0]!) } },
   stacks: STACKS,
   resourcesPlanned: cold.resources,
   planAllStacks: {
@@ -62,5 +64,6 @@ const result = {
 console.log(`plan of ${STACKS.join(', ')} (${cold.resources} resources): cold ${result.planAllStacks.coldMs} ms, warm median ${result.planAllStacks.warmMedianMs} ms over ${RUNS} runs (target 15000 ms)`);
 console.log(`  warm per stack (median): ${Object.entries(result.planAllStacks.warmPerStackMedianMs).map(([s, ms]) => `${s} ${ms} ms`).join(', ')}`);
 console.log(`infra mock suite: ${result.infraMockSuite.wallMs} ms wall (target 60000 ms)`);
+console.log(`machine: ${result.machine.cpus} cores, 1-minute load average ${result.machine.loadAverage1m.before} before, ${result.machine.loadAverage1m.after} after`);
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 writeFileSync(path.join(root, 'bench/results/infra-plan.json'), `${JSON.stringify(result, null, 2)}\n`);
