@@ -41,7 +41,7 @@ const COMPUTED: Record<string, Computed> = {
     vpcConfig: { ...i.vpcConfig, clusterSecurityGroupId: `sg-${name}-cluster` },
   }),
   'aws:iam/role:Role': (name) => ({ name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` }),
-  'aws:iam/openIdConnectProvider:OpenIdConnectProvider': (name, i) => ({ arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(i.url).replace(/^https:\/\//, '')}` || name }),
+  'aws:iam/openIdConnectProvider:OpenIdConnectProvider': (_name, i) => ({ arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(i.url).replace(/^https:\/\//, '')}` }),
   'aws:msk/cluster:Cluster': (name, _i, region) => ({
     arn: `arn:aws:kafka:${region}:${ACCOUNT}:cluster/${name}/0a1b2c3d-0000-4000-8000-000000000001-1`,
     bootstrapBrokersSaslIam: `b-1.${name}.kafka.${region}.amazonaws.com:9098,b-2.${name}.kafka.${region}.amazonaws.com:9098`,
