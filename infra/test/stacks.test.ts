@@ -129,6 +129,18 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
     expect(images).toEqual(Object.values(config['msa:releases'] as Record<string, { image: string }>).map((r) => r.image).sort());
   });
 
+  it("lets only each service's own service account assume its IAM role", () => {
+    for (const s of catalog.services) {
+      const role = ofType(c, 'aws:iam/role:Role').find((r) => r.name === `${stack}-${s.name}-id-role`)!;
+      const statement = JSON.parse(role.inputs.assumeRolePolicy).Statement;
+      expect(statement).toHaveLength(1);
+      expect(statement[0].Action).toBe('sts:AssumeRoleWithWebIdentity');
+      const conditions = statement[0].Condition.StringEquals as Record<string, string>;
+      const sub = Object.entries(conditions).find(([k]) => k.endsWith(':sub'))?.[1];
+      expect(sub).toBe(`system:serviceaccount:${s.name}:${s.name}`);
+    }
+  });
+
   it('exposes only the public service, through TLS', () => {
     const ingresses = ofType(c, 'kubernetes:networking.k8s.io/v1:Ingress');
     const open = catalog.services.filter((s) => s.public).map((s) => s.name);
