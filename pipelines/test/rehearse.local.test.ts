@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -6,6 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findRepoRoot, loadCatalog } from '@msa/catalog';
 import { createContext } from '../src/context.ts';
 import { rehearseCommand } from '../src/commands/rehearse.ts';
+import { buildCommand } from '../src/commands/build.ts';
+import { deployCommand } from '../src/commands/deploy.ts';
+import { destroyEnvCommand } from '../src/commands/destroy-env.ts';
+import { rollbackCommand } from '../src/commands/rollback.ts';
+import { statusCommand } from '../src/commands/status.ts';
+import { StackConfig } from '../src/stacks/config.ts';
 import { PROMOTION_CHAIN } from '../src/stacks/chain.ts';
 import { ensurePulumiCli } from './support/stack-fixture.ts';
 
@@ -22,7 +28,7 @@ describe('rehearse on the real local stack', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  it('builds one service once and takes it dev → test → staging → prod through local clones, timing each step', { timeout: 900_000 }, async () => {
+  it('builds one service once and takes it dev → test → staging → prod through local clones, timing each step; then status, drift and rollback on a stand-in', { timeout: 900_000 }, async () => {
     ensurePulumiCli();
     const repo = findRepoRoot(import.meta.dirname);
     root = mkdtempSync(path.join(tmpdir(), 'msa-rehearsal-'));
@@ -39,7 +45,7 @@ describe('rehearse on the real local stack', () => {
       lockTimeoutMs: 600_000,
     });
 
-    const timings = await rehearseCommand(ctx, { service: service.name });
+    const timings = await rehearseCommand(ctx, { service: service.name, keep: true });
 
     const stands = PROMOTION_CHAIN.map((s) => `rehearsal-${s}`);
     expect(timings.map((t) => `${t.stage} ${t.step}`)).toEqual([
@@ -55,12 +61,45 @@ describe('rehearse on the real local stack', () => {
       expect(logs, stand).toContain(`${stand}: ${service.name} ${version} deployed and passed its smoke test`);
     }
     expect(logs.at(-1)).toMatch(new RegExp(`^Rehearsal of ${service.name}: lead time \\d+\\.\\d s from build to the last stage`));
-    // The stand-ins are gone: no stack, no config file, no deployment log.
+
+    // Status and drift on a real local stack: what git says against what the stand-in runs.
+    const dev = stands[0]!;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+    git('add', `Pulumi.${dev}.yaml`, `deployments/${dev}.jsonl`);
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', `release state of ${dev}`);
+    const inSync = await statusCommand(ctx, { stacks: [dev] });
+    expect(inSync.stacks[0]!.services.find((x) => x.service === service.name)).toMatchObject({ state: 'in-sync', release: { version } });
+
+    // A second build of the service, deployed to the stand-in, then rolled back to the first.
+    const pkgFile = path.join(root, 'apps', service.name, 'package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+    writeFileSync(pkgFile, JSON.stringify({ ...pkg, version: '9.9.9' }, null, 2) + '\n');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-am', `${service.name} 9.9.9`);
+    const ops = { ...ctx, commit: true };
+    const second = await buildCommand(ops, { service: service.name });
+    await deployCommand(ops, { service: service.name, env: dev });
+    const running = async () => ((await ctx.pulumi.outputs(dev))!.services as Record<string, { version: string }>)[service.name]!.version;
+    expect(await running()).toBe(second.version);
+    await rollbackCommand(ops, { service: service.name, env: dev });
+    expect(await running()).toBe(version);
+    expect((await statusCommand(ctx, { stacks: [dev] })).drifted).toEqual([]);
+
+    // Someone writes another release into git without deploying it: drift, and --fail-on-drift says so.
+    const config = StackConfig.load(root, dev);
+    config.setRelease(service.name, { ...config.release(service.name)!, version: '0.0.1-hand-edited' });
+    config.save();
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-am', 'hand edit');
+    await expect(statusCommand(ctx, { stacks: [dev], failOnDrift: true })).rejects.toThrow(
+      `Drift between git and the stacks:\n  - ${dev}/${service.name}: git says 0.0.1-hand-edited`,
+    );
+
+    for (const stand of stands) await destroyEnvCommand(ctx, { stack: stand });
+    // The stand-ins are gone: no stack, no config file.
     const stacks = (await ctx.pulumi.stackNames()).map((s) => s.name);
     for (const stand of stands) {
       expect(stacks).not.toContain(stand);
       expect(existsSync(path.join(root, `Pulumi.${stand}.yaml`))).toBe(false);
     }
-    expect(existsSync(path.join(root, 'deployments')) ? readdirSync(path.join(root, 'deployments')).filter((f) => f.startsWith('rehearsal-')) : []).toEqual([]);
+    expect(existsSync(path.join(root, `Pulumi.${dev}.yaml`))).toBe(false);
   });
 });
