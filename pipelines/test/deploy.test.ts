@@ -1,36 +1,14 @@
-import type { Server } from 'node:http';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCommand } from '../src/commands/build.ts';
 import { deployCommand } from '../src/commands/deploy.ts';
 import { readDeployments } from '../src/records/deployments.ts';
 import { DeployFailedError } from '../src/release/apply.ts';
 import { StackConfig } from '../src/stacks/config.ts';
-import { ensurePulumiCli, startReleaseServer, stackRepo, type StackRepo } from './support/stack-fixture.ts';
+import { bumpVersion, useStackFixtures } from './support/stack-fixture.ts';
 
-let server: { url: string; server: Server; hits: string[] };
-const made: StackRepo[] = [];
-
-beforeAll(async () => {
-  ensurePulumiCli();
-  server = await startReleaseServer();
-}, 900_000);
-afterAll(() => server.server.close());
-afterEach(() => made.splice(0).forEach((f) => f.repo.cleanup()));
-
-function fixture(): StackRepo {
-  const f = stackRepo(server.url);
-  made.push(f);
-  return f;
-}
-
-function setVersion(f: StackRepo, service: string, version: string): void {
-  const pkg = JSON.parse(f.repo.read(`apps/${service}/package.json`));
-  pkg.version = version;
-  f.repo.write(`apps/${service}/package.json`, JSON.stringify(pkg, null, 2));
-  f.repo.commit(`${service} ${version}`);
-}
+const { fixture, server: releaseServer } = useStackFixtures();
 
 describe('build', { timeout: 120_000 }, () => {
   it('typechecks, tests and packs the service; says why it skipped the image; names the artifact by digest', async () => {
@@ -74,7 +52,7 @@ describe('deploy', { timeout: 120_000 }, () => {
     expect(StackConfig.load(f.repo.root, 'dev').release('order')).toEqual({ version: build.version, image: build.image, commit: build.commit });
     const outputs = await f.ctx.pulumi.outputs('dev');
     expect((outputs!.releases as Record<string, { image: string }>).order!.image).toBe(build.image);
-    expect(server.hits).toContain(`/order/${build.version}/healthz`);
+    expect(releaseServer().hits).toContain(`/order/${build.version}/healthz`);
     expect(readDeployments(f.repo.root, 'dev').map((r) => [r.service, r.kind, r.result])).toEqual([['order', 'deploy', 'passed']]);
     expect(f.repo.git('log', '-1', '--format=%s').trim()).toBe(`release(dev): order ${build.version}`);
     expect(f.repo.git('status', '--porcelain', '--', 'Pulumi.dev.yaml', 'deployments')).toBe('');
@@ -92,7 +70,7 @@ describe('deploy', { timeout: 120_000 }, () => {
     const f = fixture();
     const good = await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
-    setVersion(f, 'order', '0.2.0-broken');
+    bumpVersion(f, 'order', '0.2.0-broken');
     const bad = await buildCommand(f.ctx, { service: 'order' });
     const failed = deployCommand(f.ctx, { service: 'order', env: 'dev' });
     await expect(failed).rejects.toThrow(DeployFailedError);

@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { findRepoRoot } from '@msa/catalog';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCommand } from '../src/commands/build.ts';
 import { cloneEnvCommand } from '../src/commands/clone-env.ts';
 import { deployCommand } from '../src/commands/deploy.ts';
@@ -13,23 +12,9 @@ import { previewCommand } from '../src/commands/preview.ts';
 import { DriftError, statusCommand } from '../src/commands/status.ts';
 import { sweepCommand } from '../src/commands/sweep.ts';
 import { StackConfig } from '../src/stacks/config.ts';
-import { ensurePulumiCli, startReleaseServer, stackRepo, type StackRepo } from './support/stack-fixture.ts';
+import { useStackFixtures } from './support/stack-fixture.ts';
 
-let server: { url: string; server: Server; hits: string[] };
-const made: StackRepo[] = [];
-
-beforeAll(async () => {
-  ensurePulumiCli();
-  server = await startReleaseServer();
-}, 900_000);
-afterAll(() => server.server.close());
-afterEach(() => made.splice(0).forEach((f) => f.repo.cleanup()));
-
-function fixture(): StackRepo {
-  const f = stackRepo(server.url);
-  made.push(f);
-  return f;
-}
+const { fixture } = useStackFixtures();
 
 describe('status: every environment by every service, and drift from git', { timeout: 180_000 }, () => {
   it('shows the version, commit and time each stage passed, in sync with what the stacks run', async () => {

@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCommand } from '../src/commands/build.ts';
 import { deployCommand } from '../src/commands/deploy.ts';
 import { promoteCommand, PromotionRefused } from '../src/commands/promote.ts';
@@ -7,30 +6,9 @@ import { rollbackCommand } from '../src/commands/rollback.ts';
 import { verifyCommand } from '../src/commands/verify.ts';
 import { readDeployments } from '../src/records/deployments.ts';
 import { StackConfig } from '../src/stacks/config.ts';
-import { ensurePulumiCli, startReleaseServer, stackRepo, type StackRepo } from './support/stack-fixture.ts';
+import { bumpVersion, useStackFixtures } from './support/stack-fixture.ts';
 
-let server: { url: string; server: Server; hits: string[] };
-const made: StackRepo[] = [];
-
-beforeAll(async () => {
-  ensurePulumiCli();
-  server = await startReleaseServer();
-}, 900_000);
-afterAll(() => server.server.close());
-afterEach(() => made.splice(0).forEach((f) => f.repo.cleanup()));
-
-function fixture(): StackRepo {
-  const f = stackRepo(server.url);
-  made.push(f);
-  return f;
-}
-
-function bump(f: StackRepo, service: string, version: string): void {
-  const pkg = JSON.parse(f.repo.read(`apps/${service}/package.json`));
-  pkg.version = version;
-  f.repo.write(`apps/${service}/package.json`, JSON.stringify(pkg, null, 2));
-  f.repo.commit(`${service} ${version}`);
-}
+const { fixture, server: releaseServer } = useStackFixtures();
 
 describe('promote: only the artifact that passed moves on, one stage at a time', { timeout: 180_000 }, () => {
   it('refuses a skipped stage, a backwards move and a stack outside the chain, before touching anything', async () => {
@@ -84,7 +62,7 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     const f = fixture();
     const v1 = await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
-    bump(f, 'order', '0.2.0');
+    bumpVersion(f, 'order', '0.2.0');
     await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
     // Someone puts v1 back into git by hand without deploying it: dev still runs 0.2.0.
@@ -103,7 +81,7 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     const dev = StackConfig.load(f.repo.root, 'dev');
     const running = dev.release('order')!;
     // The stage's tests fail: the service no longer answers (its endpoint now points at a broken path).
-    dev.set('msa:serviceBase', `${server.url}/broken`);
+    dev.set('msa:serviceBase', `${releaseServer().url}/broken`);
     dev.save();
     await f.ctx.pulumi.up('dev');
     await expect(verifyCommand(f.ctx, { service: 'order', env: 'dev' })).rejects.toThrow(/Verification of order .* in dev failed/);
@@ -132,7 +110,7 @@ describe('rollback', { timeout: 180_000 }, () => {
     const f = fixture();
     const v1 = await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
-    bump(f, 'order', '0.2.0');
+    bumpVersion(f, 'order', '0.2.0');
     const v2 = await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
     expect(StackConfig.load(f.repo.root, 'dev').release('order')!.version).toBe(v2.version);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createContext, type PipelineContext } from '../../src/context.ts';
@@ -85,4 +86,34 @@ export function stackRepo(serviceBase: string, opts: { stacks?: string[]; smokeT
     commit: true,
   });
   return { repo, ctx, logs, backend };
+}
+
+/**
+ * Per test file: the Pulumi CLI ready, one release server, and `fixture()` for a fresh stack
+ * repository per test (removed after it); `server()` is the running release server.
+ */
+export function useStackFixtures(): { fixture: () => StackRepo; server: () => { url: string; hits: string[] } } {
+  let server: { url: string; server: Server; hits: string[] } | undefined;
+  const made: StackRepo[] = [];
+  beforeAll(async () => {
+    ensurePulumiCli();
+    server = await startReleaseServer();
+  }, 900_000);
+  afterAll(() => server?.server.close());
+  afterEach(() => made.splice(0).forEach((f) => f.repo.cleanup()));
+  return {
+    fixture: () => {
+      const f = stackRepo(server!.url);
+      made.push(f);
+      return f;
+    },
+    server: () => server!,
+  };
+}
+
+/** Commits a new version of a service (its package.json), so its next build is a new artifact. */
+export function bumpVersion(f: StackRepo, service: string, version: string): void {
+  const pkg = JSON.parse(f.repo.read(`apps/${service}/package.json`)) as Record<string, unknown>;
+  f.repo.write(`apps/${service}/package.json`, JSON.stringify({ ...pkg, version }, null, 2));
+  f.repo.commit(`${service} ${version}`);
 }
