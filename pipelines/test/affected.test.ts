@@ -101,6 +101,17 @@ describe('affected: which services a change touches', () => {
     expect(viaCatalog.services[0]!.reasons[0]!.detail).toContain('@msa/catalog');
   });
 
+  it("previews only the local stacks, and releases no service, when only the local target's code changes", async () => {
+    const repo = monorepo();
+    repo.write('Pulumi.prod.yaml', repo.read('Pulumi.prod.yaml').replace('msa:target: local', 'msa:target: aws'));
+    const base = repo.commit('prod on aws');
+    repo.write('infra/src/local/supervisor.ts', 'export const restarts = 3;\n');
+    repo.commit('local target');
+    const result = await computeAffected({ root: repo.root, base });
+    expect(result.services).toEqual([]);
+    expect(result.stacks).toEqual([{ name: 'dev', reasons: ["the local target's code changed"] }]);
+  });
+
   it('selects only the services whose release changed in a stack config, and the stack for preview', async () => {
     const repo = monorepo();
     const base = repo.head();

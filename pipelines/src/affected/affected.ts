@@ -104,6 +104,7 @@ export async function computeAffected(opts: AffectedOptions): Promise<AffectedRe
   const everyService: string[] = [];
   let lockfileChanged = false;
   let programChanged = false;
+  let localProgramChanged = false;
 
   for (const file of changed) {
     const parts = file.split('/');
@@ -120,7 +121,10 @@ export async function computeAffected(opts: AffectedOptions): Promise<AffectedRe
       else if (!changedPackageDirs.has(parts[1]!)) changedPackageDirs.set(parts[1]!, file);
     } else if (parts[0] === 'infra') {
       if (parts[1] === 'test' || /\.md$/i.test(file)) ignored.push(file);
-      else {
+      else if (parts[1] === 'src' && parts[2] === 'local') {
+        // The local target's code shapes only stacks on this machine, never a stage of the chain.
+        localProgramChanged = true;
+      } else {
         everyService.push(`infra code ${file} changed; it shapes every service's workload`);
         programChanged = true;
       }
@@ -225,9 +229,12 @@ export async function computeAffected(opts: AffectedOptions): Promise<AffectedRe
       for (const why of everyService) add(name, { kind: /infra|Pulumi/.test(why) ? 'infra' : 'toolchain', detail: why });
     }
   }
-  if (programChanged) {
+  if (programChanged || localProgramChanged) {
     tree.dirsListed++;
-    for (const stack of listStackConfigs(opts.root)) addStack(stack, 'the Pulumi program changed');
+    for (const stack of listStackConfigs(opts.root)) {
+      if (programChanged) addStack(stack, 'the Pulumi program changed');
+      else if (/^\s*msa:target:\s*local\s*$/m.test(tree.read(`Pulumi.${stack}.yaml`) ?? '')) addStack(stack, "the local target's code changed");
+    }
   }
 
   return {
