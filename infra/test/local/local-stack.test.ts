@@ -129,16 +129,19 @@ describe('the local stack, end to end', () => {
     outputs = after;
   }, 240_000);
 
-  it("replaces only the service whose version changed", async () => {
+  it('replaces only the service whose version and replicas changed', async () => {
     const set = (key: string, value: string) => pulumi(['config', 'set', '--path', key, value, '--stack', project.stack], project.run);
     await set('msa:releases.delivery.version', '9.9.9');
     await set('msa:releases.delivery.image', 'local:delivery');
     await set('msa:releases.delivery.commit', 'e2e');
+    await set('msa:local.replicas.delivery', '2');
     const out = await upStack(project.stack, project.run);
     expect(out).toMatch(/delivery-process.*replaced/);
     expect(out).toMatch(/1 replaced/);
     const after = await localOutputs(project.stack, project.run);
-    expect(after.services.delivery!.version).toBe('9.9.9');
+    expect(after.services.delivery).toMatchObject({ version: '9.9.9', replicas: 2 });
+    const state = JSON.parse(readFileSync(path.join(runtimeDir(project.stack), 'delivery', 'state.json'), 'utf8')) as { workers: number[] };
+    expect(state.workers).toHaveLength(2);
     expect(after.services.delivery!.pid).not.toBe(outputs.services.delivery!.pid);
     expect(after.services.order!.pid).toBe(outputs.services.order!.pid);
     expect(after.services.inventory!.pid).toBe(outputs.services.inventory!.pid);
