@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { computeAffected } from '../pipelines/src/affected/affected.ts';
 
-const RUNS = 7;
+const RUNS = 11;
 
 function write(root: string, rel: string, text: string): void {
   const file = path.join(root, rel);
