@@ -80,11 +80,13 @@ export function buildProgram(): Command {
     });
 
   program
-    .command('verify <service>')
-    .description("the stage's tests against the running service; records the result for promote")
+    .command('verify [service]')
+    .description("the stage's tests against the running service(s); records the result for promote")
     .requiredOption('--env <stack>', 'the stack')
-    .action(async (service: string, o: { env: string }) => {
-      await verifyCommand(ctx(), { service, env: o.env });
+    .option('--all', 'every service released in the stack (verifies the set together, for promote --all)')
+    .action(async (service: string | undefined, o: { env: string; all?: boolean }) => {
+      if (!service && !o.all) throw new Error('verify: name a service or pass --all');
+      await verifyCommand(ctx(), { env: o.env, ...(service ? { service } : {}), all: Boolean(o.all) });
     });
 
   program

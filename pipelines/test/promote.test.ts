@@ -90,12 +90,19 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     );
   });
 
-  it('--all promotes every service that passed in the stage, together, in one update', async () => {
+  it('--all promotes the set verified together in the stage, in one update, and refuses a set verified apart', async () => {
     const f = fixture();
     const order = await buildCommand(f.ctx, { service: 'order' });
     const inventory = await buildCommand(f.ctx, { service: 'inventory' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
     await deployCommand(f.ctx, { service: 'inventory', env: 'dev' });
+    await verifyCommand(f.ctx, { service: 'order', env: 'dev' });
+    // Only order passed the stage's tests since inventory arrived: the set was not verified side by side.
+    await expect(promoteCommand(f.ctx, { all: true, from: 'dev', to: 'test' })).rejects.toThrow(
+      `the releases in dev were not verified together: inventory ${inventory.version} has no passing verification since inventory ${inventory.version} arrived; run \`pipeline verify --all --env dev\``,
+    );
+    const verified = await verifyCommand(f.ctx, { all: true, env: 'dev' });
+    expect(Object.keys(verified)).toEqual(['inventory', 'order']);
     const outcome = await promoteCommand(f.ctx, { all: true, from: 'dev', to: 'test' });
     expect(outcome!.changes.map((c) => [c.service, c.release.image])).toEqual([
       ['inventory', inventory.image],

@@ -1,9 +1,9 @@
 import type { PipelineContext } from '../context.ts';
-import { passedThere, readDeployments } from '../records/deployments.ts';
+import { passedThere, readDeployments, type DeploymentRecord } from '../records/deployments.ts';
 import { applyReleases, type ApplyOutcome, type ReleaseChange } from '../release/apply.ts';
 import { promotionRefusal } from '../stacks/chain.ts';
 import { StackConfig, stackConfigFile } from '../stacks/config.ts';
-import { sameArtifact } from '../stacks/release.ts';
+import { sameArtifact, type Releases } from '../stacks/release.ts';
 import { describeRunning, runningReleases, runsRelease } from '../stacks/running.ts';
 
 export interface PromoteOptions {
@@ -61,9 +61,33 @@ export async function promoteCommand(ctx: PipelineContext, opts: PromoteOptions)
     }
     changes.push({ service: name, release });
   }
+  if (opts.all) {
+    const apart = notVerifiedTogether(records, fromReleases);
+    if (apart) throw new PromotionRefused(`Promotion refused: the releases in ${opts.from} were not verified together: ${apart}; run \`pipeline verify --all --env ${opts.from}\``);
+  }
   if (changes.length === 0) {
     ctx.log(`Nothing to promote from ${opts.from} to ${opts.to}`);
     return undefined;
   }
   return applyReleases(ctx, opts.to, changes, { kind: 'promote', from: opts.from });
+}
+
+/**
+ * A set is verified together when each member passed a verification after the last member
+ * arrived in the stage: the stage's tests ran with exactly these versions side by side.
+ * Returns why not, or undefined.
+ */
+export function notVerifiedTogether(records: DeploymentRecord[], releases: Releases): string | undefined {
+  const arrivals = Object.entries(releases).map(([service, release]) => {
+    const arrived = records.filter((r) => r.service === service && r.kind !== 'verify' && r.result === 'passed' && sameArtifact(r.release, release)).at(-1);
+    return { service, release, at: arrived?.at ?? '' };
+  });
+  const last = arrivals.reduce((a, b) => (b.at > a.at ? b : a), arrivals[0]!);
+  for (const { service, release } of arrivals) {
+    const verified = records.filter((r) => r.service === service && r.kind === 'verify' && sameArtifact(r.release, release)).at(-1);
+    if (!verified || verified.result !== 'passed' || verified.at < last.at) {
+      return `${service} ${release.version} has no passing verification since ${last.service} ${last.release.version} arrived`;
+    }
+  }
+  return undefined;
 }

@@ -4,23 +4,40 @@ import { saveReleaseState } from '../release/state.ts';
 import { endpointOf, smokeTest, type SmokeResult } from '../smoke/smoke.ts';
 import { StackConfig } from '../stacks/config.ts';
 
-/** The stage's tests after a deploy: the service answers in the stack; the result is recorded. */
-export async function verifyCommand(ctx: PipelineContext, opts: { service: string; env: string }): Promise<SmokeResult> {
-  const service = ctx.catalog().byName(opts.service);
-  const release = StackConfig.load(ctx.root, opts.env).release(opts.service);
-  if (!release) throw new Error(`${opts.service} has no release in ${opts.env}; nothing to verify`);
-  const result = await smokeTest(service, endpointOf(await ctx.pulumi.outputs(opts.env), opts.service), ctx.smokeTimeoutMs);
-  appendDeployment(ctx.root, {
-    at: ctx.now().toISOString(),
-    stack: opts.env,
-    service: opts.service,
-    release,
-    kind: 'verify',
-    result: result.ok ? 'passed' : 'failed',
-    detail: result.detail,
-  });
-  await saveReleaseState(ctx, opts.env, `verify(${opts.env}): ${opts.service} ${release.version} ${result.ok ? 'passed' : 'failed'}`);
-  if (!result.ok) throw new Error(`Verification of ${opts.service} ${release.version} in ${opts.env} failed: ${result.detail}`);
-  ctx.log(`${opts.env}: ${opts.service} ${release.version} verified: ${result.detail}`);
-  return result;
+export interface VerifyOptions {
+  env: string;
+  /** One service, or with `all` every service released in the stack (the set then counts as verified together). */
+  service?: string;
+  all?: boolean;
+}
+
+/** The stage's tests after a deploy: each service answers in the stack; every result is recorded. */
+export async function verifyCommand(ctx: PipelineContext, opts: VerifyOptions): Promise<Record<string, SmokeResult>> {
+  const config = StackConfig.load(ctx.root, opts.env);
+  const names = opts.all ? Object.keys(config.releases()).sort() : [ctx.catalog().byName(opts.service ?? '').name];
+  if (names.length === 0) throw new Error(`${opts.env} has no releases; nothing to verify`);
+  const outputs = await ctx.pulumi.outputs(opts.env);
+  const results: Record<string, SmokeResult> = {};
+  for (const name of names) {
+    const release = config.release(name);
+    if (!release) throw new Error(`${name} has no release in ${opts.env}; nothing to verify`);
+    const result = await smokeTest(ctx.catalog().byName(name), endpointOf(outputs, name), ctx.smokeTimeoutMs);
+    results[name] = result;
+    appendDeployment(ctx.root, {
+      at: ctx.now().toISOString(),
+      stack: opts.env,
+      service: name,
+      release,
+      kind: 'verify',
+      result: result.ok ? 'passed' : 'failed',
+      detail: result.detail,
+    });
+    ctx.log(`${opts.env}: ${name} ${release.version} ${result.ok ? 'verified' : 'failed verification'}: ${result.detail}`);
+  }
+  const failed = names.filter((n) => !results[n]!.ok);
+  await saveReleaseState(ctx, opts.env, `verify(${opts.env}): ${names.join(', ')} ${failed.length ? `failed: ${failed.join(', ')}` : 'passed'}`);
+  if (failed.length > 0) {
+    throw new Error(failed.map((n) => `Verification of ${n} ${config.release(n)!.version} in ${opts.env} failed: ${results[n]!.detail}`).join('\n'));
+  }
+  return results;
 }
