@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Capture } from '../src/plan/capture.ts';
+import { manifest, validateObject } from './k8s-objects.ts';
 import { CLOUD_STACKS, capture, catalog, isCustom, ofType, stackConfig } from './support.ts';
 
 const RDS = 'aws:rds/instance:Instance';
@@ -183,6 +184,19 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
     expect(await pulumi.isSecret(platform.kubeconfig!)).toBe(true);
   });
 
+  it('would apply only Kubernetes objects that are valid against the Kubernetes API schemas', async () => {
+    const objects = c.resources.filter((r) => r.type.startsWith('kubernetes:') && isCustom(r));
+    expect([...new Set(objects.map((o) => manifest(o).kind))].sort()).toEqual([
+      'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Namespace', 'PodDisruptionBudget', 'Secret', 'SecurityGroupPolicy', 'Service', 'ServiceAccount',
+    ]);
+    const invalid: string[] = [];
+    for (const o of objects) {
+      const problem = await validateObject(manifest(o));
+      if (problem) invalid.push(`${o.name}: ${problem}`);
+    }
+    expect(invalid).toEqual([]);
+  });
+
   it("sizes databases, nodes and brokers from the stack's config", () => {
     const db = config['msa:database'];
     for (const r of ofType(c, RDS)) {
@@ -198,6 +212,19 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
     const msk = ofType(c, 'aws:msk/cluster:Cluster')[0]!.inputs;
     expect(msk.numberOfBrokerNodes).toBe(config['msa:kafka'].brokers.perAz * config['msa:network'].availabilityZones.length);
     expect(ofType(c, 'aws:ec2/subnet:Subnet')).toHaveLength(3 * config['msa:network'].availabilityZones.length);
+  });
+});
+
+describe('the Kubernetes schema check has teeth', () => {
+  it('rejects objects the API server would reject', async () => {
+    const prod = await planned('prod');
+    const broken = structuredClone(manifest(ofType(prod, 'kubernetes:apps/v1:Deployment')[0]!));
+    broken.spec.replicas = 'two';
+    expect(await validateObject(broken)).toMatch(/replicas/);
+    const sgp = structuredClone(manifest(ofType(prod, SGP)[0]!));
+    sgp.spec.securityGroups.groupIds = [];
+    expect(await validateObject(sgp)).toMatch(/groupIds|too_small|at least/i);
+    expect(await validateObject({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'x' } })).toMatch(/no schema/);
   });
 });
 
