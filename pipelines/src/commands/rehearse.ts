@@ -66,8 +66,10 @@ export async function rehearseCommand(ctx: PipelineContext, opts: RehearseOption
         await destroyEnvCommand(outer, { stack: stage }).catch((e: Error) => ctx.log(`rehearsal: cleaning ${stage} failed: ${e.message}`));
         rmSync(deploymentLogPath(ctx.root, stage), { force: true });
       }
+      // Leave no trace: drop the log folder if the rehearsal made it (nothing of it is in git).
       const logs = path.dirname(deploymentLogPath(ctx.root, chain[0]!));
-      if (existsSync(logs) && readdirSync(logs).length === 0) rmSync(logs, { recursive: true });
+      const tracked = await new Git(ctx.root).run(['ls-files', '--', path.relative(ctx.root, logs)]);
+      if (existsSync(logs) && tracked.trim() === '' && readdirSync(logs).every((f) => f === '.gitattributes')) rmSync(logs, { recursive: true });
     }
     if (timings.length > 0) ctx.log(renderLeadTimes(opts.service, timings));
   }

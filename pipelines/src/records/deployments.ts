@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { releaseSchema, sameArtifact, type Release } from '../stacks/release.ts';
@@ -49,9 +49,17 @@ export function readDeployments(root: string, stack: string): DeploymentRecord[]
   return parseDeploymentLog(readFileSync(file, 'utf8'), path.relative(root, file));
 }
 
+/**
+ * Two services' jobs append to one stack's log at the same time and push one after the other;
+ * git's built-in union merge keeps both lines when the second rebases onto the first.
+ */
+export const DEPLOYMENTS_ATTRIBUTES = '*.jsonl merge=union\n';
+
 export function appendDeployment(root: string, record: DeploymentRecord): void {
   const file = deploymentLogPath(root, record.stack);
   mkdirSync(path.dirname(file), { recursive: true });
+  const attributes = path.join(path.dirname(file), '.gitattributes');
+  if (!existsSync(attributes)) writeFileSync(attributes, DEPLOYMENTS_ATTRIBUTES);
   appendFileSync(file, JSON.stringify(deploymentRecordSchema.parse(record)) + '\n');
 }
 

@@ -7,7 +7,7 @@ import { stackConfigFile } from '../stacks/config.ts';
 export async function saveReleaseState(ctx: PipelineContext, stack: string, message: string): Promise<void> {
   if (!ctx.commit) return;
   const git = new Git(ctx.root);
-  const paths = [stackConfigFile(stack), `${DEPLOYMENTS_DIR}/${stack}.jsonl`];
+  const paths = [stackConfigFile(stack), `${DEPLOYMENTS_DIR}/${stack}.jsonl`, `${DEPLOYMENTS_DIR}/.gitattributes`];
   if (await git.commitPaths(paths, message)) ctx.log(`committed release state of ${stack}: ${message}`);
   if (ctx.push) await git.pushWithRebase();
 }
