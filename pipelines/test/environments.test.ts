@@ -50,6 +50,14 @@ describe('status: every environment by every service, and drift from git', { tim
       { stack: 'dev', service: 'order', detail: expect.stringMatching(/^git says 0\.9\.0 \(local\/msa\/order@sha256:9{64}\), the stack runs 0\.1\.0-[0-9a-f]{7} \(local\/msa\/order@sha256:[0-9a-f]{64}\)$/) },
     ]);
     await expect(statusCommand(f.ctx, { stacks: ['dev'], failOnDrift: true })).rejects.toThrow(DriftError);
+    // A stage that cannot be read fails drift detection too, rather than passing blind.
+    const staging = StackConfig.load(f.repo.root, 'staging');
+    staging.setRelease('order', { version: '0.1.0', image: `local/msa/order@sha256:${'1'.repeat(64)}`, commit: 'abcdef1' });
+    staging.save();
+    f.repo.commit('staging release, stack never updated');
+    await expect(statusCommand(f.ctx, { stacks: ['staging'], failOnDrift: true })).rejects.toThrow(
+      'staging/order: cannot tell: stack not reachable or never updated',
+    );
     // Status reads git, not the working tree: an uncommitted edit does not count.
     dev.setRelease('order', { version: '0.8.0', image: `local/msa/order@sha256:${'8'.repeat(64)}`, commit: 'abcdef0' });
     dev.save();

@@ -104,7 +104,13 @@ export async function statusCommand(
 
   if (opts.json) ctx.log(JSON.stringify(result, null, 2));
   else ctx.log(renderStatus(result));
-  if (opts.failOnDrift && result.drifted.length > 0) throw new DriftError(result);
+  if (opts.failOnDrift) {
+    // A stack that cannot be read is not "no drift": drift detection fails rather than pass blind.
+    for (const st of result.stacks) {
+      for (const sv of st.services) if (sv.state === 'unknown') result.drifted.push({ stack: st.stack, service: sv.service, detail: `cannot tell: ${sv.detail}` });
+    }
+    if (result.drifted.length > 0) throw new DriftError(result);
+  }
   return result;
 }
 
