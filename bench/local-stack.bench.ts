@@ -63,12 +63,16 @@ function setupSeconds(cold: boolean): number {
 const resultsFile = path.join(import.meta.dirname, 'results', 'local-stack.json');
 const setupWarm = setupSeconds(false);
 const setupCold = values['cold-setup'] ? setupSeconds(true) : undefined;
+// A cold build takes minutes: a run without --cold-setup keeps the last measured figure.
+const previousSetup = existsSync(resultsFile)
+  ? ((JSON.parse(readFileSync(resultsFile, 'utf8')) as { firstTimeSetup?: { pulumiSetupColdSeconds?: number | null; note?: string } }).firstTimeSetup ?? {})
+  : {};
 const firstTimeSetup = {
   pulumiSetupWarmSeconds: setupWarm,
-  pulumiSetupColdSeconds: setupCold ?? null,
+  pulumiSetupColdSeconds: setupCold ?? previousSetup.pulumiSetupColdSeconds ?? null,
   note:
     setupCold === undefined
-      ? 'cold setup not measured in this run (use --cold-setup)'
+      ? (previousSetup.note ?? 'cold setup not measured yet (use --cold-setup)')
       : `cold = empty Go module and build caches (module downloads included), ${cpus().length} cores, measured ${new Date().toISOString()}`,
 };
 if (values['setup-only']) {
