@@ -59,5 +59,7 @@ export async function read(id: string, props: Inputs) {
 export async function remove(_id: string, props: Inputs) {
   await withAdmin(props.brokers, async (admin) => {
     if (await topicExists(admin, props.name)) await admin.deleteTopics({ topics: [props.name] });
+    // Deletion completes asynchronously; wait, so a following `up` can create the name again.
+    for (let i = 0; i < 100 && (await topicExists(admin, props.name)); i++) await new Promise((r) => setTimeout(r, 100));
   });
 }
