@@ -46,6 +46,15 @@ describe('a preview stack reuses another stack\'s cluster and Kafka through a st
     expect(env).toEqual(expect.arrayContaining([{ name: 'TOPIC_PREFIX', value: 'pr-42.' }, { name: 'KAFKA_BROKERS', value: platform.kafkaBootstrap }]));
   });
 
+  it("points each caller at its callee's Service in the preview's own namespace, not the source stack's", () => {
+    for (const s of catalog.services) {
+      const env = ofType(preview, 'kubernetes:apps/v1:Deployment').find((d) => d.inputs.metadata.namespace === `pr-42-${s.name}`)!.inputs.spec.template.spec.containers[0].env;
+      for (const callee of s.calls) {
+        expect(env).toContainEqual({ name: `${callee.toUpperCase()}_URL`, value: `http://${callee}.pr-42-${callee}.svc.cluster.local:80` });
+      }
+    }
+  });
+
   it("grants each service's IAM role only its own prefixed topics", () => {
     const order = catalog.byName('order');
     const policy = JSON.parse(ofType(preview, 'aws:iam/rolePolicy:RolePolicy').find((p) => p.name.includes('-order-'))!.inputs.policy);

@@ -1,8 +1,18 @@
+import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Capture } from '../src/plan/capture.ts';
 import { manifest, validateObject } from './k8s-objects.ts';
-import { CLOUD_STACKS, capture, catalog, isCustom, ofType, stackConfig } from './support.ts';
+import { baseEnvSchema, databaseConfig, kafkaConnectionOptions, loadEnv, type ServiceDefinition } from '@msa/service-kit';
+import { CLOUD_STACKS, ROOT, capture, catalog, isCustom, ofType, stackConfig } from './support.ts';
+
+/** A service's definition (its env schema among it), from apps/<svc>/src/service.ts. */
+async function serviceDefinition(name: string): Promise<ServiceDefinition> {
+  const module = (await import(path.join(ROOT, 'apps', name, 'src', 'service.ts'))) as Record<string, ServiceDefinition>;
+  const definition = Object.values(module).find((v) => typeof v === 'object' && v !== null && 'routes' in v);
+  if (!definition) throw new Error(`apps/${name}/src/service.ts exports no service definition`);
+  return definition;
+}
 
 const RDS = 'aws:rds/instance:Instance';
 const SG = 'aws:ec2/securityGroup:SecurityGroup';
@@ -121,6 +131,49 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
       expect(ofType(c, 'kubernetes:policy/v1:PodDisruptionBudget').filter((p) => p.inputs.metadata.namespace === s.name)).toHaveLength(1);
       const sa = ofType(c, 'kubernetes:core/v1:ServiceAccount').find((x) => x.inputs.metadata.namespace === s.name);
       expect(sa?.inputs.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(new RegExp(`role/${stack}-${s.name}-id-role$`));
+    }
+  });
+
+  const deploymentOf = (name: string) => ofType(c, 'kubernetes:apps/v1:Deployment').find((x) => x.inputs.metadata.namespace === name)!;
+  const podEnv = (name: string): Record<string, string> =>
+    Object.fromEntries(deploymentOf(name).inputs.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+
+  it("tells each caller where the services it calls are: <CALLEE>_URL, the callee's Service by its in-cluster name and port", () => {
+    expect(catalog.services.some((s) => s.calls.length > 0)).toBe(true);
+    for (const s of catalog.services) {
+      const expected = Object.fromEntries(s.calls.map((callee) => {
+        const service = ofType(c, 'kubernetes:core/v1:Service').find((x) => x.inputs.metadata.namespace === callee && x.inputs.metadata.name === callee)!;
+        // The Service forwards to the callee pod's `http` port, the catalog's port.
+        expect(service.inputs.spec.ports[0].targetPort).toBe('http');
+        expect(deploymentOf(callee).inputs.spec.template.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: catalog.byName(callee).port }]);
+        const { name, namespace } = service.inputs.metadata;
+        return [`${callee.toUpperCase()}_URL`, `http://${name}.${namespace}.svc.cluster.local:${service.inputs.spec.ports[0].port}`];
+      }));
+      const urls = Object.fromEntries(Object.entries(podEnv(s.name)).filter(([k]) => k.endsWith('_URL')));
+      expect(urls, s.name).toEqual(expected);
+    }
+  });
+
+  it("gives every pod what MSK's IAM auth needs: KAFKA_AUTH=aws-iam, the IAM listener's brokers and the stack's region", () => {
+    for (const s of catalog.services) {
+      const env = podEnv(s.name);
+      expect(env).toMatchObject({ KAFKA_AUTH: 'aws-iam', AWS_REGION: config['msa:region'] });
+      // The IAM listener (port 9098), whose mock address comes from the cluster's bootstrapBrokersSaslIam.
+      expect(env.KAFKA_BROKERS).toMatch(/^b-1\.[^,]+:9098,b-2\.[^,]+:9098$/);
+    }
+  });
+
+  it("starts each service's own environment check with what its pod gets (env and the database Secret)", async () => {
+    for (const s of catalog.services) {
+      const secret = ofType(c, 'kubernetes:core/v1:Secret').find((x) => x.inputs.metadata.namespace === s.name)!;
+      const env = { ...podEnv(s.name), ...secret.inputs.stringData };
+      expect(env.DATABASE_URL).toMatch(/\?sslmode=require$/);
+      const definition = await serviceDefinition(s.name);
+      const parsed = loadEnv(definition.envSchema ?? baseEnvSchema, env);
+      expect(parsed).toMatchObject({ SERVICE_NAME: s.name, PORT: s.port, KAFKA_AUTH: 'aws-iam', AWS_REGION: config['msa:region'] });
+      expect(kafkaConnectionOptions({ auth: parsed.KAFKA_AUTH, region: parsed.AWS_REGION }).sasl?.mechanism).toBe('OAUTHBEARER');
+      const database = await databaseConfig(parsed.DATABASE_URL);
+      expect(database.ssl).toMatchObject({ rejectUnauthorized: true });
     }
   });
 

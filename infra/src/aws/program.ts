@@ -30,7 +30,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   }, opts);
 
   const host = {
-    env, prefix, database: config.database,
+    env, region: config.region, prefix, database: config.database,
     vpcId: platform.vpcId, dataSubnetGroupName: platform.dataSubnetGroupName, clusterSecurityGroupId: platform.clusterSecurityGroupId,
     oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,

@@ -1,7 +1,22 @@
+import type { Service } from '@msa/catalog';
 import * as aws from '@pulumi/aws';
 import type { ServicePlan } from '../config/services.ts';
 import { awsTags, type Env } from '../config/context.ts';
 import type { Microservice } from './service.ts';
+import { SERVICE_PORT } from './workload.ts';
+
+/** The variable a caller reads a callee's base URL from: `<CALLEE>_URL` (as on the local stack and in the system tests). */
+export const calleeEnvVar = (callee: string) => `${callee.toUpperCase().replace(/-/g, '_')}_URL`;
+
+/**
+ * `<CALLEE>_URL` for each service the caller's catalog entry `calls`: the callee's Service by its
+ * in-cluster DNS name (the Service is named after the service, in the service's namespace).
+ */
+export function calleeUrls(caller: Service, namespacePrefix: string): Record<string, string> {
+  return Object.fromEntries(
+    caller.calls.map((callee) => [calleeEnvVar(callee), `http://${callee}.${namespacePrefix}${callee}.svc.cluster.local:${SERVICE_PORT}`]),
+  );
+}
 
 /**
  * Pods carry their own security group, so a synchronous call between services needs a rule: the callee's

@@ -5,6 +5,8 @@ import type { DatabaseSettings } from './database.ts';
 /** What every service shares: the platform it lands on. */
 export interface ServiceHost {
   readonly env: Env;
+  /** The AWS region (msa:region): pods sign their MSK IAM tokens for it. */
+  readonly region: string;
   readonly vpcId: pulumi.Input<string>;
   readonly dataSubnetGroupName: pulumi.Input<string>;
   readonly clusterSecurityGroupId: pulumi.Input<string>;

@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { ServicePlan } from '../config/services.ts';
 import { awsTags, k8sLabels } from '../config/context.ts';
+import { calleeUrls } from './calls.ts';
 import { ServiceDatabase } from './database.ts';
 import type { ServiceHost } from './host.ts';
 import { ServiceIdentity } from './identity.ts';
@@ -58,7 +59,8 @@ export class Microservice extends pulumi.ComponentResource {
       database: { PGHOST: db.address, PGPORT: db.port.apply(String), PGDATABASE: svc.database.name, PGUSER: db.username, PGPASSWORD: db.password, DATABASE_URL: pulumi.secret(url) },
       env: {
         SERVICE_NAME: svc.name, MSA_ENVIRONMENT: host.env.environment, MSA_VERSION: plan.release.version,
-        KAFKA_BROKERS: host.kafkaBootstrap, KAFKA_AUTH: 'aws-iam', TOPIC_PREFIX: host.prefix.topic,
+        KAFKA_BROKERS: host.kafkaBootstrap, KAFKA_AUTH: 'aws-iam', AWS_REGION: host.region, TOPIC_PREFIX: host.prefix.topic,
+        ...calleeUrls(svc, host.prefix.namespace),
       },
       labels,
     }, parent);

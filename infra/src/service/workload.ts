@@ -3,6 +3,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { podTemplate } from './pod.ts';
 
+/** The port of every service's ClusterIP Service; it forwards to the pod's `http` port (the catalog's port). */
+export const SERVICE_PORT = 80;
+
 export interface WorkloadArgs {
   readonly service: Service;
   readonly namespace: pulumi.Input<string>;
@@ -49,7 +52,7 @@ export class Workload extends pulumi.ComponentResource {
     }, parent);
     const service = new k8s.core.v1.Service(`${name}-svc`, {
       metadata: meta,
-      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http' }] },
     }, parent);
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
       metadata: meta,

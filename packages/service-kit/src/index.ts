@@ -1,11 +1,13 @@
-export { baseEnvSchema, loadEnv, EnvError, type BaseEnv } from './config/env.ts';
+export { baseEnvSchema, loadEnv, EnvError, type BaseEnv, type EnvIssue } from './config/env.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createPool, withTransaction, type Pool, type Tx } from './db/pool.ts';
 export { migrate } from './db/migrate.ts';
+export { databaseConfig, DatabaseUrlError } from './db/connection.ts';
 export { newEnvelope, parseEnvelope, envelopeSchema, InvalidMessageError, type Envelope } from './events/envelope.ts';
 export { topicName } from './events/topics.ts';
 export { enqueue } from './events/outbox.ts';
 export { createProducer, type StringProducer } from './messaging/kafka.ts';
+export { kafkaConnectionOptions, type KafkaAuth, type KafkaConnection, type KafkaSecurity } from './messaging/connection.ts';
 export { OutboxRelay } from './messaging/relay.ts';
 export { IdempotentConsumer, PermanentError, type EventHandler, type HandlerMap } from './messaging/consumer.ts';
 export { createMetrics, type Metrics } from './metrics.ts';

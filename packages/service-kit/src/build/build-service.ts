@@ -33,9 +33,15 @@ export async function buildService(serviceDir: string, { force = false } = {}): 
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   await build({
-    entryPoints: [path.join(serviceDir, 'src', 'main.ts')],
-    outfile: path.join(tmp, 'main.mjs'),
+    entryPoints: { main: path.join(serviceDir, 'src', 'main.ts') },
+    outdir: tmp,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    // What the code imports dynamically (the AWS SDK behind MSK's IAM auth, Amazon RDS's CA bundle)
+    // goes to chunks of its own, read only when first used: a local service never loads them.
+    // Chunks sit beside main.mjs, so code that reads files relative to its module finds them there.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node24',

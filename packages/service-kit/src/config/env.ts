@@ -10,6 +10,10 @@ export const baseEnvSchema = z.object({
     .string()
     .min(1)
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+  /** How clients authenticate to Kafka: `none` (plain text, local) or `aws-iam` (MSK: TLS and IAM tokens). */
+  KAFKA_AUTH: z.enum(['none', 'aws-iam']).default('none'),
+  /** The AWS region; needed with KAFKA_AUTH=aws-iam, which signs its tokens for it. */
+  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1').optional(),
   /** Prefixed to every topic name, so two environments can share one broker. */
   TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -25,11 +29,17 @@ export const baseEnvSchema = z.object({
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
+/** What is wrong with one variable (a zod issue, or a rule across variables that the schema cannot state). */
+export interface EnvIssue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
 export class EnvError extends Error {
-  constructor(issues: z.core.$ZodIssue[]) {
+  constructor(issues: readonly EnvIssue[]) {
     super(
       'The service cannot start; its environment is invalid:\n' +
-        issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`).join('\n'),
+        issues.map((i) => `  - ${i.path.map(String).join('.') || '(env)'}: ${i.message}`).join('\n'),
     );
     this.name = 'EnvError';
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 
 // Beside the bundle once built (dist/kit-migrations), in the package when run from source.
@@ -13,7 +14,7 @@ const KIT_MIGRATIONS = [path.join(import.meta.dirname, 'kit-migrations'), path.r
  * node-pg-migrate holds a Postgres advisory lock; with mode "wait" a second replica starting at the
  * same moment waits for the first and then finds nothing left to do.
  */
-export async function migrate(databaseUrl: string, serviceMigrationsDir: string, log?: Logger): Promise<string[]> {
+export async function migrate(databaseUrl: string | pg.ClientConfig, serviceMigrationsDir: string, log?: Logger): Promise<string[]> {
   const applied: string[] = [];
   const common = {
     databaseUrl,

@@ -3,9 +3,11 @@ import pg from 'pg';
 export type Pool = pg.Pool;
 export type Tx = pg.PoolClient;
 
-export function createPool(url: string, onError: (error: Error) => void, max = 10): Pool {
+/** `connection`: a URL, or the settings databaseConfig derived from one (with TLS). */
+export function createPool(connection: string | pg.ClientConfig, onError: (error: Error) => void, max = 10): Pool {
+  const config = typeof connection === 'string' ? { connectionString: connection } : connection;
   // Short connect timeout: readiness must flip quickly when the database goes away.
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ ...config, max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
   // An idle connection the server closed is dropped from the pool; without a listener it would crash the process.
   pool.on('error', onError);
   return pool;

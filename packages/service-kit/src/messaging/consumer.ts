@@ -5,6 +5,7 @@ import { withTransaction, type Pool, type Tx } from '../db/pool.ts';
 import { InvalidMessageError, parseEnvelope, type Envelope } from '../events/envelope.ts';
 import { topicName, unprefixed } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
+import type { KafkaConnection } from './connection.ts';
 import type { StringProducer } from './kafka.ts';
 
 /** A handler changes state (and may enqueue events) inside the transaction that marks the message processed. */
@@ -24,6 +25,8 @@ export class PermanentError extends Error {
 export interface ConsumerOptions {
   service: string;
   brokers: string[];
+  /** How to reach the brokers (TLS, SASL): the same as the service's producer. */
+  connection?: KafkaConnection;
   topicPrefix: string;
   deadLetterTopic: string;
   handlers: HandlerMap;
@@ -55,6 +58,7 @@ export class IdempotentConsumer {
   constructor(opts: ConsumerOptions) {
     this.#opts = opts;
     this.#consumer = new Consumer({
+      ...opts.connection,
       groupId: `${opts.topicPrefix}${opts.service}`,
       clientId: `${opts.service}-consumer`,
       bootstrapBrokers: opts.brokers,

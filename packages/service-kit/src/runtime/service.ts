@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { parseServiceFile, type ServiceEntry } from '@msa/catalog';
 import { baseEnvSchema, loadEnv, type BaseEnv } from '../config/env.ts';
+import { databaseConfig } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool, type Pool, type Tx } from '../db/pool.ts';
 import { newEnvelope } from '../events/envelope.ts';
@@ -11,6 +12,7 @@ import { enqueue } from '../events/outbox.ts';
 import { topicName } from '../events/topics.ts';
 import { createHttpApp, type Check } from '../http/app.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { kafkaConnectionOptions } from '../messaging/connection.ts';
 import { IdempotentConsumer, type HandlerMap } from '../messaging/consumer.ts';
 import { createProducer, type StringProducer } from '../messaging/kafka.ts';
 import { OutboxRelay } from '../messaging/relay.ts';
@@ -70,11 +72,14 @@ export async function startService<E extends BaseEnv>(
 ): Promise<RunningService> {
   const entry = readEntry(def.dir);
   const env = loadEnv((def.envSchema ?? baseEnvSchema) as z.ZodType<E>, { SERVICE_NAME: entry.name, PORT: String(entry.port), ...rawEnv });
+  // Settings that span variables are checked here, before anything connects.
+  const kafka = kafkaConnectionOptions({ auth: env.KAFKA_AUTH, region: env.AWS_REGION });
+  const database = await databaseConfig(env.DATABASE_URL);
   const log = createLogger(entry.name, env.LOG_LEVEL);
   const metrics = createMetrics(entry.name);
-  await migrate(env.DATABASE_URL, path.join(def.dir, entry.database.migrations), log);
-  const pool = createPool(env.DATABASE_URL, (err) => log.warn({ err }, 'idle database connection lost'));
-  const producer = createProducer(`${entry.name}-producer`, env.KAFKA_BROKERS);
+  await migrate(database, path.join(def.dir, entry.database.migrations), log);
+  const pool = createPool(database, (err) => log.warn({ err }, 'idle database connection lost'));
+  const producer = createProducer(`${entry.name}-producer`, env.KAFKA_BROKERS, kafka);
   const ctx: ServiceContext<E> = {
     env,
     entry,
@@ -98,6 +103,7 @@ export async function startService<E extends BaseEnv>(
       ? new IdempotentConsumer({
           service: entry.name,
           brokers: env.KAFKA_BROKERS,
+          connection: kafka,
           topicPrefix: env.TOPIC_PREFIX,
           deadLetterTopic: `${entry.name}.dlq`,
           handlers,
