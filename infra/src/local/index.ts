@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Catalog } from '@msa/catalog';
 import { localStackConfigSchema } from './config.ts';
 import { LocalService } from './local-service.ts';
+import { buildService } from '@msa/service-kit/build';
 import { planLocal } from './plan.ts';
 import { repoRoot } from './paths.ts';
 import type { KafkaTopic } from './providers/kafka-topic.ts';
@@ -18,7 +19,10 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
   // infra/src/program.ts has validated the config already; parsing again gives the typed value.
   const config = localStackConfigSchema.parse(rawConfig);
   const stack = pulumi.getStack();
-  const plan = planLocal(stack, config, catalog, repoRoot);
+  // The processes run each service's built bundle; an unchanged build is reused as it is.
+  const artifacts: Record<string, string> = {};
+  for (const s of catalog.services) artifacts[s.name] = (await buildService(s.dir)).digest;
+  const plan = planLocal(stack, config, catalog, repoRoot, artifacts);
 
   // First every service's database and topics, then its processes: a consumer's processes wait
   // for the topics it consumes, which its producer's component owns.

@@ -59,6 +59,7 @@ export class LocalService extends pulumi.ComponentResource {
     const name = plan.name;
 
     const env: Record<string, pulumi.Input<string>> = {
+      ...plan.launchEnv,
       ...plan.extraEnv,
       SERVICE_NAME: plan.name,
       SERVICE_VERSION: plan.version,
@@ -77,6 +78,8 @@ export class LocalService extends pulumi.ComponentResource {
       {
         service: plan.name,
         entry: plan.entry,
+        nodeArgs: plan.nodeArgs,
+        artifact: plan.artifact,
         cwd: this.serviceArgs.repoRoot,
         port: plan.port,
         replicas: plan.replicas,

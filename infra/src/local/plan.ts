@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { launchSpec } from '@msa/service-kit/launch';
 import type { Catalog, Service } from '@msa/catalog';
 import { StackConfigError, type ConfigProblem } from '../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
@@ -9,8 +10,13 @@ export const UNRELEASED_VERSION = '0.0.0-local';
 
 export interface ServicePlan {
   name: string;
-  /** Absolute path of the process entry (node apps/<svc>/src/main.ts). */
+  /** Absolute path of the built bundle the processes run (apps/<svc>/dist/main.mjs, see launchSpec). */
   entry: string;
+  /** Node flags and environment every launcher of a service uses (service-kit's launchSpec). */
+  nodeArgs: string[];
+  launchEnv: Record<string, string>;
+  /** Digest of the built bundle: a new build replaces the processes, an unchanged one leaves them. */
+  artifact: string;
   port: number;
   url: string;
   replicas: number;
@@ -43,7 +49,13 @@ export const calleeEnvVar = (service: string) => `${service.toUpperCase().replac
  * Turns config and catalog into what each service gets on this machine: ports, names, env.
  * Pure, so a wrong config is reported before any resource is registered.
  */
-export function planLocal(stack: string, config: LocalStackConfig, catalog: Catalog, repoRoot: string): LocalPlan {
+export function planLocal(
+  stack: string,
+  config: LocalStackConfig,
+  catalog: Catalog,
+  repoRoot: string,
+  artifacts: Record<string, string> = {},
+): LocalPlan {
   const { local, releases } = config;
   const known = new Set(catalog.services.map((s) => s.name));
   const problems: ConfigProblem[] = [];
@@ -74,9 +86,13 @@ export function planLocal(stack: string, config: LocalStackConfig, catalog: Cata
   const services = catalog.services.map((service): ServicePlan => {
     const release = releases[service.name];
     const dbName = `${local.namePrefix}${service.database.name}`;
+    const launch = launchSpec(service.dir);
     return {
       name: service.name,
-      entry: path.join(service.dir, 'src', 'main.ts'),
+      entry: launch.args.at(-1)!,
+      nodeArgs: launch.args.slice(0, -1),
+      launchEnv: launch.env,
+      artifact: artifacts[service.name] ?? '',
       port: service.port + local.portOffset,
       url: urlOf(service),
       replicas: local.replicas[service.name] ?? service.scaling.minReplicas,

@@ -68,7 +68,10 @@ describe('the local plan', () => {
       expect(s.port).toBe(entry.port + 10100);
       expect(s.url).toBe(`http://127.0.0.1:${entry.port + 10100}`);
       expect(s.database).toEqual({ name: `pr7_${entry.database.name}`, role: `pr7_${entry.database.name}` });
-      expect(s.entry).toBe(path.join(entry.dir, 'src', 'main.ts'));
+      // The built bundle, run as every launcher runs it (service-kit's launchSpec).
+      expect(s.entry).toBe(path.join(entry.dir, 'dist', 'main.mjs'));
+      expect(s.nodeArgs).toEqual(['--max-semi-space-size=1']);
+      expect(s.launchEnv).toEqual({ MALLOC_ARENA_MAX: '2' });
     }
   });
 

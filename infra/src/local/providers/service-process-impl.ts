@@ -9,6 +9,8 @@ import type { SupervisorSpec } from '../supervisor/spec.ts';
 interface Inputs {
   service: string;
   entry: string;
+  nodeArgs?: string[];
+  artifact?: string;
   cwd: string;
   port: number;
   replicas: number;
@@ -108,7 +110,15 @@ export async function create(inputs: Inputs) {
   const specFile = path.join(dir, 'supervisor.json');
   const stateFile = path.join(dir, 'state.json');
   const logFile = path.join(dir, 'service.log');
-  const spec: SupervisorSpec = { service: inputs.service, entry: inputs.entry, cwd: inputs.cwd, replicas: inputs.replicas, env: inputs.env, stateFile };
+  const spec: SupervisorSpec = {
+    service: inputs.service,
+    entry: inputs.entry,
+    execArgv: inputs.nodeArgs ?? [],
+    cwd: inputs.cwd,
+    replicas: inputs.replicas,
+    env: inputs.env,
+    stateFile,
+  };
   // The spec holds the database password: readable by this user only.
   writeFileSync(specFile, JSON.stringify(spec, null, 2), { mode: 0o600 });
   chmodSync(specFile, 0o600);
@@ -133,7 +143,7 @@ export async function create(inputs: Inputs) {
   return { id: `${inputs.service}@${inputs.port}`, outs };
 }
 
-const replaceKeys = ['service', 'entry', 'cwd', 'port', 'replicas', 'version', 'env', 'readinessUrl', 'runtimeDir'] as const;
+const replaceKeys = ['service', 'entry', 'nodeArgs', 'artifact', 'cwd', 'port', 'replicas', 'version', 'env', 'readinessUrl', 'runtimeDir'] as const;
 
 export async function diff(_id: string, olds: Outputs, news: Inputs) {
   const replaces: string[] = replaceKeys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));

@@ -5,6 +5,10 @@ export interface ServiceProcessArgs {
   service: pulumi.Input<string>;
   /** Absolute path of the service's entry (apps/<svc>/src/main.ts). */
   entry: pulumi.Input<string>;
+  /** Node flags for each process (service-kit's launchSpec). */
+  nodeArgs: pulumi.Input<pulumi.Input<string>[]>;
+  /** Digest of the bundle at `entry`; a new one replaces the processes. */
+  artifact: pulumi.Input<string>;
   /** Folder the processes run in (the repository root). */
   cwd: pulumi.Input<string>;
   port: pulumi.Input<number>;

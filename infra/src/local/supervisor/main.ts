@@ -21,7 +21,7 @@ let restarts = 0;
 const startedAt = new Map<number, number>();
 const failures = new Map<number, number>();
 
-cluster.setupPrimary({ exec: spec.entry, cwd: spec.cwd, args: [] });
+cluster.setupPrimary({ exec: spec.entry, execArgv: spec.execArgv ?? [], cwd: spec.cwd, args: [] });
 
 function writeState() {
   const state: SupervisorState = {

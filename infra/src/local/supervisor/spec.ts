@@ -1,8 +1,10 @@
 /** What the supervisor runs: written by the ServiceProcess provider, read by the supervisor. */
 export interface SupervisorSpec {
   service: string;
-  /** Absolute path of the service's entry (apps/<svc>/src/main.ts). */
+  /** Absolute path of the service's built bundle (apps/<svc>/dist/main.mjs). */
   entry: string;
+  /** Node flags for each worker (service-kit's launchSpec). */
+  execArgv: string[];
   cwd: string;
   replicas: number;
   env: Record<string, string>;
