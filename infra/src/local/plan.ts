@@ -4,6 +4,7 @@ import type { Catalog, Service } from '@msa/catalog';
 import { StackConfigError, type ConfigProblem } from '../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
 import { stackRuntimeDir } from './paths.ts';
+import { calleeEnvVar } from '@msa/catalog';
 
 /** The version a service runs when the stack's msa:releases does not name one. */
 export const UNRELEASED_VERSION = '0.0.0-local';
@@ -43,7 +44,7 @@ export interface LocalPlan {
   runtimeDir: string;
 }
 
-export const calleeEnvVar = (service: string) => `${service.toUpperCase().replace(/-/g, '_')}_URL`;
+export { calleeEnvVar };
 
 /**
  * Turns config and catalog into what each service gets on this machine: ports, names, env.

@@ -4,9 +4,10 @@ import type { ServicePlan } from '../config/services.ts';
 import { awsTags, type Env } from '../config/context.ts';
 import type { Microservice } from './service.ts';
 import { SERVICE_PORT } from './workload.ts';
+import { calleeEnvVar } from '@msa/catalog';
 
 /** The variable a caller reads a callee's base URL from: `<CALLEE>_URL` (as on the local stack and in the system tests). */
-export const calleeEnvVar = (callee: string) => `${callee.toUpperCase().replace(/-/g, '_')}_URL`;
+export { calleeEnvVar };
 
 /**
  * `<CALLEE>_URL` for each service the caller's catalog entry `calls`: the callee's Service by its

@@ -3,3 +3,4 @@ export { serviceSchema, topicName, type ServiceEntry } from './schema.ts';
 export { CatalogError, type CatalogIssue } from './errors.ts';
 export { checkCatalog } from './check.ts';
 export { findRepoRoot } from './root.ts';
+export { calleeEnvVar } from './env-names.ts';

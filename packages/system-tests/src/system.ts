@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { findRepoRoot, loadCatalog, type Catalog } from '@msa/catalog';
+import { calleeEnvVar, findRepoRoot, loadCatalog, type Catalog } from '@msa/catalog';
 import { connectionSettings, type ConnectionSettings } from '@msa/local-servers';
 import { freePort, spawnService, waitForOk, type ServiceProcess } from './process.ts';
 import { createServiceDatabase, createTopics, deleteTopics, dropServiceDatabase, type ServiceDatabase } from './provision.ts';
@@ -62,7 +62,7 @@ export class TestSystem {
 
   envFor(service: string, extra: Record<string, string> = {}): Record<string, string> {
     const entry = this.catalog.byName(service);
-    const calls = Object.fromEntries(entry.calls.map((c) => [`${c.toUpperCase().replace(/-/g, '_')}_URL`, this.url(c)]));
+    const calls = Object.fromEntries(entry.calls.map((c) => [calleeEnvVar(c), this.url(c)]));
     return {
       SERVICE_NAME: service,
       HOST: '127.0.0.1',
