@@ -37,6 +37,10 @@ export function spawnService(root: string, name: string, env: Record<string, str
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A test run that ends early (a timeout, an interrupt) must not leave services behind.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  void exited.then(() => process.off('exit', reap));
   return { name, url: `http://127.0.0.1:${env.PORT}`, child, exited };
 }
 
