@@ -219,6 +219,10 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
     }
   });
 
+  it('exports the releases it applied, for the pipeline to compare with git', async () => {
+    expect(c.outputs!.releases).toEqual(config['msa:releases']);
+  });
+
   it('keeps database credentials secret in the stack outputs and the delivered Kubernetes Secret', async () => {
     const services = c.outputs!.services as Record<string, { database: { password: pulumi.Output<string> } }>;
     for (const s of catalog.services) {

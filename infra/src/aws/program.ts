@@ -58,6 +58,8 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     platform: shared ? undefined : Object.fromEntries(PLATFORM_KEYS.map((k) => [k, platform[k]])),
     topics: topics.arns,
     publicUrls: ingresses.map((i) => i.url),
+    // What the stack runs, as applied: the pipeline's drift check compares it with git's msa:releases.
+    releases: Object.fromEntries(plans.map((p) => [p.service.name, p.release])),
     services: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {
       namespace: s.namespace,
       repositoryUrl: s.repositoryUrl,
