@@ -15,6 +15,7 @@ describe('the offline plan command', () => {
     expect(text).toMatch(/aws:rds\.Instance\s+order-db-pg\s+class=db\.r6g\.large .*multiAz=true\s+deletionProtection=true\s+backupDays=14/);
     expect(text).toMatch(/k8s:HorizontalPodAutoscaler\s+inventory-app-hpa\s+min=2\s+max=4\s+cpu=70%/);
     expect(text).toMatch(/aws:msk\.Topic\s+topics-order\.dlq\s+partitions=6\s+replication=3\s+retention=168h/);
+    expect(text).toMatch(/k8s:Release\s+alb-controller-release\s+chart=aws-load-balancer-controller@\d+\.\d+\.\d+\s+namespace=kube-system/);
     expect(text).toContain('values=[secret]');
     expect(text).not.toMatch(/mock-password/);
   });

@@ -62,6 +62,15 @@ describe('a preview stack reuses another stack\'s cluster and Kafka through a st
     expect(writes.map((arn) => arn.split('/').pop()).sort()).toEqual([...order.topics.produces, order.deadLetterTopic].map((t) => `pr-42.${t}`).sort());
   });
 
+  it("runs no load balancer controller of its own: the source stack's serves its ingress", () => {
+    expect(ofType(preview, 'kubernetes:helm.sh/v3:Release')).toEqual([]);
+    expect(ofType(preview, 'msa:ingress:LoadBalancerController')).toEqual([]);
+    const ingress = ofType(preview, 'kubernetes:networking.k8s.io/v1:Ingress');
+    expect(ingress).toHaveLength(catalog.services.filter((s) => s.public).length);
+    expect(ingress[0]?.inputs.spec.ingressClassName).toBe('alb');
+    expect(ofType(dev, 'kubernetes:helm.sh/v3:Release')).toHaveLength(1);
+  });
+
   it('stops with the missing key when the referenced stack exports no platform', async () => {
     const broken = await capture('pr-43', { config: previewConfig(), stackOutputs: { [DEV]: { platform: { ...platform, kafkaClusterArn: '' } } } });
     expect(broken.error?.message).toContain('msa:cluster.stack: "acme/msa/dev" exports no platform.kafkaClusterArn');

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Capture } from '../src/plan/capture.ts';
 import { manifest, validateObject } from './k8s-objects.ts';
 import { baseEnvSchema, databaseConfig, kafkaConnectionOptions, loadEnv, type ServiceDefinition } from '@msa/service-kit';
-import { CLOUD_STACKS, ROOT, capture, catalog, isCustom, ofType, stackConfig } from './support.ts';
+import { CLOUD_STACKS, ROOT, capture, catalog, isK8sObject, ofType, stackConfig } from './support.ts';
 
 /** A service's definition (its env schema among it), from apps/<svc>/src/service.ts. */
 async function serviceDefinition(name: string): Promise<ServiceDefinition> {
@@ -212,7 +212,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
       expect(r.inputs.tags, `${r.type} ${r.name}`).toMatchObject({ environment });
       expect(teams.get(r.inputs.tags.service), `${r.type} ${r.name} owner`).toBe(r.inputs.tags.owner);
     }
-    for (const r of c.resources.filter((x) => x.type.startsWith('kubernetes:') && isCustom(x))) {
+    for (const r of c.resources.filter(isK8sObject)) {
       const labels = r.inputs.metadata.labels;
       expect(labels?.['msa.dev/environment'], `${r.type} ${r.name}`).toBe(environment);
       expect(teams.get(labels['app.kubernetes.io/name'])).toBe(labels['msa.dev/owner']);
@@ -242,7 +242,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
   });
 
   it('would apply only Kubernetes objects that are valid against the Kubernetes API schemas', async () => {
-    const objects = c.resources.filter((r) => r.type.startsWith('kubernetes:') && isCustom(r));
+    const objects = c.resources.filter(isK8sObject);
     expect([...new Set(objects.map((o) => manifest(o).kind))].sort()).toEqual([
       'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Namespace', 'PodDisruptionBudget', 'Secret', 'SecurityGroupPolicy', 'Service', 'ServiceAccount',
     ]);

@@ -7,7 +7,7 @@ import { onTestFinished } from 'vitest';
 import { findRepoRoot, loadCatalog } from '@msa/catalog';
 import { readStackFile } from '../src/config/stacks.ts';
 import { captureStack, type Capture, type CaptureOptions } from '../src/plan/capture.ts';
-import { mockId, type CapturedResource } from '../src/plan/mocks.ts';
+import { HELM_RELEASE, mockId, type CapturedResource } from '../src/plan/mocks.ts';
 
 export const ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const CLOUD_STACKS = ['dev', 'test', 'staging', 'prod'] as const;
@@ -36,6 +36,11 @@ export function flatConfig(config: Record<string, unknown>): Record<string, stri
 
 export const ofType = (c: Capture, type: string) => c.resources.filter((r) => r.type === type);
 export const isCustom = (r: CapturedResource) => !r.type.startsWith('msa:') && !r.type.startsWith('pulumi:');
+/**
+ * Objects the program itself would apply to the Kubernetes API. A Helm release is a resource of the kubernetes provider
+ * but no object of the API: Helm renders and applies the chart's objects, which are not in the program to check.
+ */
+export const isK8sObject = (r: CapturedResource) => r.type.startsWith('kubernetes:') && r.type !== HELM_RELEASE && isCustom(r);
 
 /** A copy of the repository's catalog in a temporary folder (removed after the test), to add or break services without touching apps/. */
 export function copyCatalog(): string {

@@ -3,8 +3,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Catalog } from '@msa/catalog';
 import type { AwsStackConfig } from '../config/aws-schema.ts';
-import { awsTags, k8sLabels, type Env } from '../config/context.ts';
+import { awsTags, k8sLabels, PLATFORM, type Env } from '../config/context.ts';
 import type { ServicePlan } from '../config/services.ts';
+import { LoadBalancerController } from '../ingress/load-balancer-controller.ts';
 import { PublicIngress } from '../ingress/public-ingress.ts';
 import { Topics } from '../kafka/topics.ts';
 import { admitCallers } from '../service/calls.ts';
@@ -22,6 +23,13 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   const opts = { providers: { aws: awsProvider, kubernetes: k8sProvider } };
   // Preview stacks share a cluster and Kafka: their namespaces and topics carry the stack's name.
   const prefix = shared ? { namespace: `${env.stack}-`, topic: `${env.stack}.` } : { namespace: '', topic: '' };
+
+  // One controller per cluster: a stack that references another's platform uses the controller that stack runs.
+  const controller = shared ? undefined : new LoadBalancerController(`${env.stack}-alb-controller`, {
+    clusterName: platform.clusterName, region: config.region, vpcId: platform.vpcId,
+    oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
+    tags: awsTags(env, PLATFORM), labels: k8sLabels(env, PLATFORM),
+  }, opts);
 
   const topics = new Topics(`${env.stack}-topics`, {
     clusterArn: platform.kafkaClusterArn,
@@ -49,7 +57,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
       return new PublicIngress(`${env.stack}-${p.service.name}-public`, {
         host: config.ingress.host, zoneId: config.ingress.zoneId, namespace: svc.namespace, serviceName: p.service.name,
         vpcId: platform.vpcId, podSecurityGroupId: svc.podSecurityGroupId, port: p.service.port,
-        tags: awsTags(env, owner), labels: k8sLabels(env, owner),
+        tags: awsTags(env, owner), labels: k8sLabels(env, owner), controller,
       }, opts);
     });
 

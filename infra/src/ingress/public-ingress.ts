@@ -15,6 +15,8 @@ export interface PublicIngressArgs {
   readonly port: number;
   readonly tags: Record<string, string>;
   readonly labels: Record<string, string>;
+  /** What serves the `alb` ingress class in this cluster: the stack's own controller; none when a referenced stack's serves it. */
+  readonly controller?: pulumi.Resource;
 }
 
 /** The public API behind an internet-facing ALB (its own security group) with a DNS-validated ACM certificate; HTTP redirects to HTTPS. */
@@ -58,7 +60,7 @@ export class PublicIngress extends pulumi.ComponentResource {
         tls: [{ hosts: [args.host] }],
         rules: [{ host: args.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: args.serviceName, port: { name: 'http' } } } }] } }],
       },
-    }, parent);
+    }, { ...parent, dependsOn: args.controller ? [args.controller] : [] });
     this.url = pulumi.output(`https://${args.host}`);
     this.registerOutputs({ url: this.url });
   }

@@ -34,6 +34,7 @@ export async function captureStack(stack: string, options: CaptureOptions): Prom
   const region = (config['msa:region'] ?? 'eu-central-1').replace(/^"|"$/g, '');
   const { mocks, resources } = recordingMocks({ region, stackOutputs: options.stackOutputs });
   await pulumi.runtime.setMocks(mocks, 'msa', stack, false);
+  const dependencies = recordDependencies();
   // The SDK stamps a stack trace on every promise it makes, for leak reports nobody reads under mocks;
   // capturing them is most of a run's time.
   const traceLimit = Error.stackTraceLimit;
@@ -41,6 +42,7 @@ export async function captureStack(stack: string, options: CaptureOptions): Prom
   try {
     const outputs = await program({ catalogRoot: options.catalogRoot });
     await settle(outputs);
+    for (const r of resources) r.dependencies = dependencies.get(`${r.type}::${r.name}`) ?? [];
     return { stack, resources, outputs };
   } catch (err) {
     return { stack, resources, error: err as Error };
@@ -58,4 +60,27 @@ export function settle(value: unknown): Promise<unknown> {
       return v;
     });
   });
+}
+
+/** The mocks are not told what a resource depends on; the request the SDK sends the monitor is. Keyed by `type::name`. */
+function recordDependencies(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: RegisterRequest, cb: unknown) => unknown } | undefined;
+  if (!monitor) throw new Error('setMocks installed no resource monitor');
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    // URNs are urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>.
+    found.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList().map((urn) => {
+      const [, , types = '', ...name] = urn.split('::');
+      return `${types.split('$').pop()}::${name.join('::')}`;
+    }));
+    return register(req, cb);
+  };
+  return found;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
 }

@@ -9,6 +9,8 @@ export interface CapturedResource {
   state: Record<string, any>;
   /** Dotted paths of inputs the program passed as Pulumi secrets (unwrapped in `inputs`). */
   secretPaths: string[];
+  /** What it waits for (dependsOn and the resources its inputs come from), as `type::name`; filled in once the run settles. */
+  dependencies?: string[];
 }
 
 /** The marker Pulumi puts on a secret value when it crosses to the engine. */
@@ -28,6 +30,9 @@ export function unwrapSecrets(value: unknown, at: string, found: string[]): any 
 }
 
 const ACCOUNT = '123456789012';
+
+/** A Pulumi resource of the kubernetes provider that is no Kubernetes object: Helm installs the chart's objects itself. */
+export const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';
 
 type Computed = (name: string, inputs: Record<string, any>, region: string) => Record<string, unknown>;
 
@@ -57,6 +62,15 @@ const COMPUTED: Record<string, Computed> = {
   'aws:route53/record:Record': (_name, i) => ({ fqdn: String(i.name).replace(/\.$/, '') }),
 };
 
+/** A Helm release as the provider reports it once installed; nothing is downloaded under mocks. */
+function helmReleaseState(name: string, i: Record<string, any>): Record<string, unknown> {
+  const releaseName = i.name ?? `${name}-mock`;
+  return {
+    name: releaseName,
+    status: { name: releaseName, namespace: i.namespace ?? 'default', chart: i.chart, version: i.version, appVersion: 'mock', revision: 1, status: 'deployed' },
+  };
+}
+
 /** Kubernetes objects without metadata.name get the resource name plus a suffix, as the provider does. */
 function k8sState(name: string, i: Record<string, any>): Record<string, unknown> {
   return { metadata: { ...i.metadata, name: i.metadata?.name ?? `${name}-mock` } };
@@ -82,6 +96,7 @@ export function recordingMocks(options: MockOptions): { mocks: pulumi.runtime.Mo
       const inputs = unwrapSecrets(wrapped, '', secretPaths) as Record<string, any>;
       let extra: Record<string, unknown>;
       if (type === 'pulumi:pulumi:StackReference') extra = { outputs: options.stackOutputs?.[inputs.name] ?? {} };
+      else if (type === HELM_RELEASE) extra = helmReleaseState(name, inputs);
       else if (type.startsWith('kubernetes:')) extra = k8sState(name, inputs);
       else extra = { arn: `arn:aws:mock:${options.region}:${ACCOUNT}:${name}`, ...COMPUTED[type]?.(name, inputs, options.region) };
       const state = { ...wrapped, ...extra };

@@ -33,6 +33,7 @@ const KEY_SETTINGS: Record<string, Extract> = {
   'kubernetes:networking.k8s.io/v1:Ingress': (i) => ({ host: i.spec.rules[0]?.host, tls: (i.spec.tls?.length ?? 0) > 0 }),
   'kubernetes:core/v1:Secret': (i) => ({ keys: Object.keys(i.stringData ?? i.data ?? {}).sort().join(','), values: '[secret]' }),
   'kubernetes:core/v1:Namespace': (i) => ({ name: i.metadata.name }),
+  'kubernetes:helm.sh/v3:Release': (i) => ({ chart: `${i.chart}@${i.version}`, namespace: i.namespace }),
 };
 
 /** `aws:rds/instance:Instance` → `aws:rds.Instance`; `kubernetes:apps/v1:Deployment` → `k8s:Deployment`. */

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { serviceAccountTrust } from '../cluster/irsa.ts';
 
 export interface ServiceIdentityArgs {
   readonly namespace: string;
@@ -37,15 +38,7 @@ export class ServiceIdentity extends pulumi.ComponentResource {
     }, parent);
     const subject = `system:serviceaccount:${args.namespace}:${args.serviceName}`;
     const role = new aws.iam.Role(`${name}-role`, {
-      assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([arn, issuer]) => JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Federated: arn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: 'sts.amazonaws.com' } },
-        }],
-      })),
+      assumeRolePolicy: serviceAccountTrust(args.oidcProviderArn, args.oidcIssuer, subject),
       tags: args.tags,
     }, parent);
     new aws.iam.RolePolicy(`${name}-kafka`, { role: role.name, policy: args.policy }, parent);

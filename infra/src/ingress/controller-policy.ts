@@ -1,0 +1,131 @@
+import type * as aws from '@pulumi/aws';
+
+/** The tag the controller puts on every load balancer, target group and security group it creates: the cluster's name. */
+export const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
+
+/** What the controller may do, when WAFv2 web ACLs are attached through the `alb.ingress.kubernetes.io/wafv2-acl-arn` annotation. */
+export interface ControllerPolicyOptions {
+  readonly region: string;
+  readonly clusterName: string;
+  readonly wafv2: boolean;
+}
+
+/**
+ * The IAM policy of the AWS Load Balancer Controller, written here from the controller's documented needs (its
+ * docs/install/iam_policy.json for v2.x). The official JSON cannot be downloaded on this machine, so this is our own
+ * transcription, tightened for how this program uses it (internet-facing ALBs from Ingress objects, our own frontend
+ * security group, no backend group, no NLB, Cognito, Shield or classic WAF):
+ * - no action is a wildcard and only read-only actions apply to every resource;
+ * - everything that changes a load balancer, target group or security group is limited to those carrying the
+ *   controller's tag with this cluster's name (the official policy only asks that the tag exists);
+ * - listener, rule and target ARNs are limited to application load balancers in the stack's region.
+ * If the controller is upgraded and logs AccessDenied, compare with that version's iam_policy.json.
+ */
+export function loadBalancerControllerPolicy(o: ControllerPolicyOptions): aws.iam.PolicyDocument {
+  const elb = (resource: string) => `arn:aws:elasticloadbalancing:${o.region}:*:${resource}`;
+  const loadBalancers = [elb('loadbalancer/app/*/*'), elb('targetgroup/*/*')];
+  const listeners = elb('listener/app/*/*/*');
+  const rules = elb('listener-rule/app/*/*/*');
+  const securityGroups = `arn:aws:ec2:${o.region}:*:security-group/*`;
+  const ownedByCluster = { StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: o.clusterName } };
+  const taggedForCluster = { StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: o.clusterName } };
+  const statements: aws.iam.PolicyStatement[] = [
+    {
+      Sid: 'ElbServiceLinkedRole',
+      Effect: 'Allow',
+      Action: ['iam:CreateServiceLinkedRole'],
+      Resource: '*',
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } },
+    },
+    {
+      Sid: 'Discover',
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
+        'ec2:DescribeVpcs', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+        'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeTags', 'ec2:DescribeRouteTables',
+        'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+        'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerAttributes',
+        'elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeSSLPolicies',
+        'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTrustStores', 'elasticloadbalancing:DescribeCapacityReservation',
+        // Certificates: read only; the Ingress names its ACM certificate, the controller checks it.
+        'acm:ListCertificates', 'acm:DescribeCertificate',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'CreateTaggedForCluster',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
+      Resource: '*',
+      Condition: taggedForCluster,
+    },
+    {
+      Sid: 'TagOnCreate',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags'],
+      Resource: loadBalancers,
+      Condition: {
+        StringEquals: {
+          'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer'],
+          [`aws:RequestTag/${CLUSTER_TAG}`]: o.clusterName,
+        },
+      },
+    },
+    {
+      Sid: 'ManageOwnLoadBalancers',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetIpAddressType', 'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:DeleteTargetGroup',
+        'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags',
+      ],
+      Resource: loadBalancers,
+      Condition: ownedByCluster,
+    },
+    {
+      Sid: 'ListenersOnLoadBalancers',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:CreateListener'],
+      Resource: [elb('loadbalancer/app/*/*')],
+    },
+    {
+      Sid: 'ListenersAndRules',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:ModifyListener',
+        'elasticloadbalancing:ModifyListenerAttributes', 'elasticloadbalancing:AddListenerCertificates',
+        'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:CreateRule', 'elasticloadbalancing:DeleteRule',
+        'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities',
+        'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags',
+      ],
+      Resource: [listeners, rules],
+    },
+    {
+      Sid: 'RegisterPodTargets',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+      Resource: [elb('targetgroup/*/*')],
+    },
+    {
+      // Only groups the controller created and tagged for this cluster; ours (the Ingress's frontend group) it never edits.
+      Sid: 'OwnSecurityGroups',
+      Effect: 'Allow',
+      Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DeleteSecurityGroup', 'ec2:CreateTags', 'ec2:DeleteTags'],
+      Resource: [securityGroups],
+      Condition: ownedByCluster,
+    },
+  ];
+  if (o.wafv2) {
+    statements.push({
+      Sid: 'WafV2',
+      Effect: 'Allow',
+      Action: ['wafv2:GetWebACL', 'wafv2:GetWebACLForResource', 'wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL'],
+      Resource: '*',
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
