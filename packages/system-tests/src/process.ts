@@ -24,11 +24,15 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the service's built bundle exactly as the local stack and the container do (launchSpec). */
-export function spawnService(root: string, name: string, env: Record<string, string>, logDir: string): ServiceProcess {
+/**
+ * Starts the service's built bundle exactly as the local stack and the container do (launchSpec);
+ * `fromSource` runs src/main.ts under Node's type stripping instead, for comparison only.
+ */
+export function spawnService(root: string, name: string, env: Record<string, string>, logDir: string, fromSource = false): ServiceProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-  const spec = launchSpec(path.join(root, 'apps', name));
+  const dir = path.join(root, 'apps', name);
+  const spec = fromSource ? { command: process.execPath, args: [path.join(dir, 'src', 'main.ts')], env: {}, cwd: dir } : launchSpec(dir);
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: { PATH: process.env.PATH ?? '', ...spec.env, ...env },

@@ -12,6 +12,8 @@ export interface SystemOptions {
   only?: string[];
   /** Other servers than the default local ones (for example a broker a test stops). */
   servers?: ConnectionSettings;
+  /** Run src/main.ts under type stripping instead of the built bundle (the memory benchmark's baseline). */
+  fromSource?: boolean;
 }
 
 /**
@@ -81,7 +83,7 @@ export class TestSystem {
 
   /** Starts (or restarts) one service and waits until its readiness endpoint says ready. */
   async startService(service: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
-    const proc = spawnService(this.root, service, this.envFor(service, extra), this.logDir);
+    const proc = spawnService(this.root, service, this.envFor(service, extra), this.logDir, this.#opts.fromSource);
     this.processes.set(service, proc);
     const entry = this.catalog.byName(service);
     await Promise.race([
