@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { artifactDigest } from '@msa/service-kit/artifact';
 import { buildCommand } from '../src/commands/build.ts';
 import { deployCommand } from '../src/commands/deploy.ts';
 import { readDeployments } from '../src/records/deployments.ts';
@@ -13,8 +14,6 @@ const { fixture, server: releaseServer } = useStackFixtures();
 describe('build', { timeout: 120_000 }, () => {
   it('typechecks, tests and packs the service; says why it skipped the image; names the artifact by digest', async () => {
     const f = fixture();
-    f.repo.write('apps/order/Dockerfile', 'FROM node:24-slim\n');
-    f.repo.commit('dockerfile');
     const record = await buildCommand(f.ctx, { service: 'order' });
     expect(record.steps.map((s) => [s.name, s.status])).toEqual([
       ['typecheck', 'passed'],
@@ -29,7 +28,11 @@ describe('build', { timeout: 120_000 }, () => {
     // The same sources give the same artifact: building again reproduces the digest.
     const again = await buildCommand(f.ctx, { service: 'order' });
     expect(again.digest).toBe(record.digest);
-    expect(readdirSync(path.join(f.repo.root, '.local/artifacts/order'))).toHaveLength(1);
+    // One artifact: the runnable folder the local stack runs, and the same files packed beside it.
+    const stored = record.digest.replace(':', '-');
+    expect(readdirSync(path.join(f.repo.root, '.local/artifacts/order')).sort()).toEqual([stored, `${stored}.tgz`]);
+    expect(artifactDigest(path.join(f.repo.root, '.local/artifacts/order', stored)).digest).toBe(record.digest);
+    expect(artifactDigest(path.join(f.repo.root, 'apps/order')).digest).toBe(record.digest);
   });
 
   it('fails at the step that fails, and writes no build record', async () => {

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Catalog } from '@msa/catalog';
 import { localStackConfigSchema } from './config.ts';
 import { LocalService } from './local-service.ts';
-import { buildService } from '@msa/service-kit/build';
+import { localArtifacts } from './artifacts.ts';
 import { planLocal } from './plan.ts';
 import { repoRoot } from './paths.ts';
 import type { KafkaTopic } from './providers/kafka-topic.ts';
@@ -19,9 +19,8 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
   // infra/src/program.ts has validated the config already; parsing again gives the typed value.
   const config = localStackConfigSchema.parse(rawConfig);
   const stack = pulumi.getStack();
-  // The processes run each service's built bundle; an unchanged build is reused as it is.
-  const artifacts: Record<string, string> = {};
-  for (const s of catalog.services) artifacts[s.name] = (await buildService(s.dir)).digest;
+  // The processes run each service's released artifact, or else its working tree's build.
+  const artifacts = await localArtifacts(stack, config, catalog, repoRoot);
   const plan = planLocal(stack, config, catalog, repoRoot, artifacts);
 
   // First every service's database and topics, then its processes: a consumer's processes wait
@@ -52,6 +51,7 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
         url: s.url,
         replicas: s.replicas,
         version: s.version,
+        artifact: s.artifact,
         pid: components.get(s.name)?.process.pid,
         log: components.get(s.name)?.process.logFile,
       },

@@ -5,13 +5,17 @@ import { StackConfigError, type ConfigProblem } from '../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
 import { stackRuntimeDir } from './paths.ts';
 import { calleeEnvVar } from '@msa/catalog';
+import type { LocalArtifact } from './artifacts.ts';
 
 /** The version a service runs when the stack's msa:releases does not name one. */
 export const UNRELEASED_VERSION = '0.0.0-local';
 
 export interface ServicePlan {
   name: string;
-  /** Absolute path of the built bundle the processes run (apps/<svc>/dist/main.mjs, see launchSpec). */
+  /**
+   * Absolute path of the bundle the processes run (see launchSpec): apps/<svc>/dist/main.mjs, or
+   * a released artifact's stored copy (.local/artifacts/<svc>/sha256-<hex>/dist/main.mjs).
+   */
   entry: string;
   /** Node flags and environment every launcher of a service uses (service-kit's launchSpec). */
   nodeArgs: string[];
@@ -55,7 +59,7 @@ export function planLocal(
   config: LocalStackConfig,
   catalog: Catalog,
   repoRoot: string,
-  artifacts: Record<string, string> = {},
+  artifacts: Record<string, LocalArtifact> = {},
 ): LocalPlan {
   const { local, releases } = config;
   const known = new Set(catalog.services.map((s) => s.name));
@@ -87,13 +91,13 @@ export function planLocal(
   const services = catalog.services.map((service): ServicePlan => {
     const release = releases[service.name];
     const dbName = `${local.namePrefix}${service.database.name}`;
-    const launch = launchSpec(service.dir);
+    const launch = launchSpec(artifacts[service.name]?.dir ?? service.dir);
     return {
       name: service.name,
       entry: launch.args.at(-1)!,
       nodeArgs: launch.args.slice(0, -1),
       launchEnv: launch.env,
-      artifact: artifacts[service.name] ?? '',
+      artifact: artifacts[service.name]?.digest ?? '',
       port: service.port + local.portOffset,
       url: urlOf(service),
       replicas: local.replicas[service.name] ?? service.scaling.minReplicas,

@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRepoRoot, loadCatalog } from '@msa/catalog';
+import { artifactDigest } from '@msa/service-kit/artifact';
+import { imageInput, serviceDockerfile } from '@msa/service-kit/dockerfile';
+import { BUNDLE_ENTRY, LAUNCH_ENV, NODE_FLAGS } from '@msa/service-kit/launch';
 import { TestSystem, waitForOk } from '@msa/system-tests';
 import { rehearseDockerfile, type RehearsedImage } from '../src/index.ts';
 
@@ -19,24 +23,36 @@ afterAll(async () => {
 
 describe('each service image, built and run without a Docker engine', () => {
   const root = findRepoRoot(import.meta.dirname);
-  const services = loadCatalog(root).services.map((s) => s.name);
+  const catalog = loadCatalog(root);
   const nodeBin = path.join(root, 'node_modules', '.bin');
+  /** The one Dockerfile, written for the service from the catalog (what `npm run dockerfile` prints). */
+  const dockerfileOf = (name: string) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'dockerfile-')), 'Dockerfile');
+    writeFileSync(file, serviceDockerfile(imageInput(root, catalog.byName(name))));
+    return file;
+  };
+  const rehearse = (name: string) => rehearseDockerfile(dockerfileOf(name), root, { path: [nodeBin] });
 
-  it.each(services)('%s: builds from its Dockerfile into a runtime stage with only the bundle', (name) => {
-    const image = rehearseDockerfile(path.join(root, 'apps', name, 'Dockerfile'), root, { path: [nodeBin] });
+  it.each(catalog.services.map((s) => s.name))('%s: builds from the Dockerfile into a runtime stage holding only the artifact that every launcher runs', (name) => {
+    const image = rehearse(name);
     images.set(name, image);
     expect(image.user).toBe('node');
     expect(image.workdir).toBe('/app');
+    // Port from the catalog; flags, environment and entry from launch.ts.
+    expect(image.env).toMatchObject({ PORT: String(catalog.byName(name).port), ...LAUNCH_ENV });
+    expect(image.cmd).toEqual(['node', ...NODE_FLAGS, BUNDLE_ENTRY]);
     const app = path.join(image.root, 'app');
     for (const f of ['dist/main.mjs', 'dist/native.wasm', 'dist/kit-migrations', 'migrations', 'service.yaml', 'package.json']) {
       expect(existsSync(path.join(app, f)), f).toBe(true);
     }
     expect(existsSync(path.join(app, 'node_modules'))).toBe(false);
     expect(existsSync(path.join(app, 'src'))).toBe(false);
+    // The image's build is the same build: the same bytes as the bundle built in the service's folder.
+    expect(artifactDigest(app).digest).toBe(artifactDigest(path.join(root, 'apps', name)).digest);
   }, 240_000);
 
   it('order: the image starts with its CMD and becomes ready against the real servers', async () => {
-    const image = images.get('order') ?? rehearseDockerfile(path.join(root, 'apps', 'order', 'Dockerfile'), root, { path: [nodeBin] });
+    const image = images.get('order') ?? rehearse('order');
     const [cmd, ...args] = image.cmd;
     expect(cmd).toBe('node');
     const child = spawn(path.join(nodeBin, 'node'), args, {

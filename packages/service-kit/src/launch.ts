@@ -7,6 +7,8 @@ import path from 'node:path';
  */
 export const NODE_FLAGS = ['--max-semi-space-size=1'] as const;
 export const LAUNCH_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+/** The bundle every launcher runs, relative to the service's folder (buildService writes it). */
+export const BUNDLE_ENTRY = 'dist/main.mjs';
 
 export interface LaunchSpec {
   command: string;
@@ -17,5 +19,5 @@ export interface LaunchSpec {
 
 /** The command that runs the service built into <serviceDir>/dist (see buildService). */
 export function launchSpec(serviceDir: string, nodePath: string = process.execPath): LaunchSpec {
-  return { command: nodePath, args: [...NODE_FLAGS, path.join(serviceDir, 'dist', 'main.mjs')], env: { ...LAUNCH_ENV }, cwd: serviceDir };
+  return { command: nodePath, args: [...NODE_FLAGS, path.join(serviceDir, BUNDLE_ENTRY)], env: { ...LAUNCH_ENV }, cwd: serviceDir };
 }

@@ -1,54 +1,35 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import { create } from 'tar';
-import { Git } from '../git/git.ts';
-import { parseLockfile, runtimeClosure } from '../affected/lockfile.ts';
+import type { Service } from '@msa/catalog';
+import { artifactFiles, storeArtifact } from '@msa/service-kit/artifact';
+import { buildService } from '@msa/service-kit/build';
+
+export interface PackedArtifact {
+  /** The artifact's digest (service-kit's artifactDigest): the same one the local stack checks. */
+  digest: string;
+  /** The stored folder the local stack runs (.local/artifacts/<svc>/sha256-<hex>/). */
+  dir: string;
+  /** The same files as a tarball beside it, to hand on (a CI workflow artifact). */
+  file: string;
+  files: number;
+  bytes: number;
+}
 
 /**
- * The files a service ships: its own tracked files, the shared workspace packages it depends
- * on, and its locked production dependencies from node_modules. Sorted, so the same sources
- * give the same tarball and the same digest.
+ * Builds the service's bundle exactly as every launcher runs it (service-kit's buildService:
+ * dist/main.mjs), stores that artifact under its digest, and packs the stored copy into a
+ * reproducible tarball named by the same digest.
  */
-export async function bundleFiles(root: string, serviceDir: string): Promise<string[]> {
-  const git = new Git(root);
-  const files = new Set<string>();
-  const tracked = async (dir: string) => {
-    for (const f of (await git.run(['ls-files', '-z', '--', dir])).split('\0')) if (f) files.add(f);
-  };
-  await tracked(serviceDir);
-  const lockText = existsSync(path.join(root, 'package-lock.json')) ? readFileSync(path.join(root, 'package-lock.json'), 'utf8') : undefined;
-  if (lockText) {
-    const lock = parseLockfile(lockText, 'package-lock.json');
-    for (const key of runtimeClosure(lock, serviceDir)) {
-      if (key === serviceDir) continue;
-      const entry = lock.packages?.[key];
-      if (!entry || entry.link) continue;
-      if (!key.includes('node_modules/')) await tracked(key); // a workspace package: its tracked sources
-      else if (existsSync(path.join(root, key))) walk(root, key, files);
-    }
+export async function buildArtifact(root: string, service: Pick<Service, 'name' | 'dir'>): Promise<PackedArtifact> {
+  await buildService(service.dir);
+  const stored = storeArtifact(root, service.name, service.dir);
+  const files = artifactFiles(stored.dir);
+  const file = `${stored.dir}.tgz`;
+  if (!existsSync(file)) {
+    const tmp = `${stored.dir}.tmp-${process.pid}.tgz`;
+    await create({ file: tmp, cwd: stored.dir, gzip: { level: 9 }, portable: true, mtime: new Date(0), noDirRecurse: true }, files);
+    renameSync(tmp, file);
   }
-  return [...files].sort();
+  return { digest: stored.digest, dir: stored.dir, file, files: files.length, bytes: statSync(file).size };
 }
 
-function walk(root: string, rel: string, out: Set<string>): void {
-  for (const name of readdirSync(path.join(root, rel)).sort()) {
-    if (name === 'node_modules') continue; // nested deps are separate lock entries
-    const child = `${rel}/${name}`;
-    const st = statSync(path.join(root, child));
-    if (st.isDirectory()) walk(root, child, out);
-    else if (st.isFile()) out.add(child);
-  }
-}
-
-/** Packs the files into a reproducible .tgz named by its sha256; returns the digest and path. */
-export async function packBundle(root: string, files: string[], outDir: string): Promise<{ digest: string; file: string; bytes: number }> {
-  mkdirSync(outDir, { recursive: true });
-  const tmp = path.join(outDir, `.bundle-${process.pid}-${Date.now()}.tgz`);
-  await create({ file: tmp, cwd: root, gzip: { level: 9 }, portable: true, mtime: new Date(0), noDirRecurse: true }, files);
-  const bytes = readFileSync(tmp);
-  const hex = createHash('sha256').update(bytes).digest('hex');
-  const file = path.join(outDir, `sha256-${hex}.tgz`);
-  renameSync(tmp, file);
-  return { digest: `sha256:${hex}`, file, bytes: bytes.length };
-}

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineContext } from '../context.ts';
 import { Git } from '../git/git.ts';
 import { exec } from '../process/exec.ts';
 import { TOOLS_ROOT } from '../pulumi/run.ts';
 import { writeBuildRecord, type BuildRecord } from '../records/builds.ts';
-import { bundleFiles, packBundle } from '../build/bundle.ts';
+import { imageInput, serviceDockerfile } from '@msa/service-kit/dockerfile';
+import { buildArtifact, type PackedArtifact } from '../build/bundle.ts';
 
 export interface BuildOptions {
   service: string;
@@ -29,7 +30,8 @@ export class BuildFailedError extends Error {
 }
 
 /**
- * Build once: typecheck, test, pack the service bundle (its digest is the artifact's identity),
+ * Build once: typecheck, test, build the service bundle every launcher runs and store it by its
+ * digest (the artifact's identity, see build/bundle.ts),
  * then build the image when a container engine is there. Steps that cannot run here are
  * skipped with the reason, never silently. Writes .local/builds/<service>/<commit>.json.
  */
@@ -81,24 +83,25 @@ export async function buildCommand(ctx: PipelineContext, opts: BuildOptions): Pr
       : { status: 'failed', detail: `vitest run ${testDir}: ${summary}\n${(r.stdout + r.stderr).trim().split('\n').slice(-30).join('\n')}` };
   });
 
-  let bundle: { digest: string; file: string; bytes: number } | undefined;
+  let bundle: PackedArtifact | undefined;
   await step('bundle', async () => {
-    const files = await bundleFiles(ctx.root, dir);
-    bundle = await packBundle(ctx.root, files, path.join(ctx.root, '.local/artifacts', service.name));
-    return { status: 'passed', detail: `${files.length} files, ${bundle.bytes} bytes, ${bundle.digest}` };
+    bundle = await buildArtifact(ctx.root, service);
+    return { status: 'passed', detail: `${path.relative(ctx.root, bundle.dir)}: ${bundle.files} files, ${bundle.bytes} bytes packed, ${bundle.digest}` };
   });
 
   const repository = opts.repository ?? process.env.MSA_IMAGE_REPOSITORY ?? 'local/msa';
   let imageDigest = bundle!.digest;
   await step('image', async () => {
-    const dockerfile = path.join(dir, 'Dockerfile');
-    if (!existsSync(path.join(ctx.root, dockerfile))) return { status: 'skipped', detail: `no ${dockerfile}; the bundle is the artifact` };
     const engine = await exec('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd: ctx.root }).catch((e: Error) => ({ exitCode: 127, stdout: '', stderr: e.message }));
     if (engine.exitCode !== 0) {
       const why = engine.exitCode === 127 || /not found|ENOENT/.test(engine.stderr) ? 'the docker CLI is not installed' : `docker info failed: ${engine.stderr.trim().split('\n')[0]}`;
       return { status: 'skipped', detail: `no Docker engine (${why}); the release uses the bundle digest ${bundle!.digest}` };
     }
     const tag = `${repository}/${service.name}:${commit.slice(0, 12)}`;
+    // The one Dockerfile, written for this service from the catalog (service-kit's dockerfile.ts).
+    const dockerfile = path.join(ctx.root, '.local/dockerfiles', `${service.name}.Dockerfile`);
+    mkdirSync(path.dirname(dockerfile), { recursive: true });
+    writeFileSync(dockerfile, serviceDockerfile(imageInput(ctx.root, service)));
     const built = await exec('docker', ['build', '-f', dockerfile, '-t', tag, '--label', `org.opencontainers.image.revision=${commit}`, '.'], { cwd: ctx.root, stream: true });
     if (built.exitCode !== 0) return { status: 'failed', detail: `docker build ${tag} failed` };
     if (opts.push) {

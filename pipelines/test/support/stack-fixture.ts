@@ -61,7 +61,7 @@ export interface StackRepo {
 export function stackRepo(serviceBase: string, opts: { stacks?: string[]; smokeTimeoutMs?: number } = {}): StackRepo {
   const repo = new TempRepo('msa-pipelines-stack-');
   symlinkSync(path.join(TOOLS_ROOT, 'node_modules'), path.join(repo.root, 'node_modules'));
-  repo.write('.gitignore', 'node_modules\n.local/\nstate/\n');
+  repo.write('.gitignore', 'node_modules\n.local/\nstate/\ndist/\n');
   for (const name of ['order', 'inventory']) {
     repo.addService(name);
     repo.write(`apps/${name}/tsconfig.json`, JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', types: [] }, include: ['src'] }));

@@ -3,11 +3,11 @@ import { lazyProvider } from './lazy-provider.ts';
 
 export interface ServiceProcessArgs {
   service: pulumi.Input<string>;
-  /** Absolute path of the service's entry (apps/<svc>/src/main.ts). */
+  /** Absolute path of the bundle the processes run (apps/<svc>/dist/main.mjs or a stored artifact's, see launchSpec). */
   entry: pulumi.Input<string>;
   /** Node flags for each process (service-kit's launchSpec). */
   nodeArgs: pulumi.Input<pulumi.Input<string>[]>;
-  /** Digest of the bundle at `entry`; a new one replaces the processes. */
+  /** Digest of the artifact holding `entry` (service-kit's artifactDigest); a new one replaces the processes. */
   artifact: pulumi.Input<string>;
   /** Folder the processes run in (the repository root). */
   cwd: pulumi.Input<string>;

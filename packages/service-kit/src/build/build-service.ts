@@ -3,17 +3,17 @@ import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, renameSync
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { findRepoRoot } from '@msa/catalog';
+import { artifactDigest, BUILD_FINGERPRINT as FINGERPRINT } from './artifact.ts';
 
 const require = createRequire(import.meta.url);
 const KIT_DIR = path.resolve(import.meta.dirname, '../..');
 const KIT_MIGRATIONS = path.join(KIT_DIR, 'migrations');
-const REPO = path.resolve(KIT_DIR, '../..');
-const FINGERPRINT = '.inputs-sha256';
 
 export interface BuiltService {
   /** The bundle's folder: dist/ inside the service folder. */
   outDir: string;
-  /** sha256 over every file of dist/, in path order: the artifact's identity. */
+  /** The digest of the service's artifact (artifact.ts): the one every launcher runs and the pipeline packs. */
   digest: string;
   bytes: number;
 }
@@ -28,13 +28,17 @@ export async function buildService(serviceDir: string, { force = false } = {}): 
   const inputs = inputsDigest(serviceDir);
   // Unchanged inputs: keep the bundle, so a build never pulls dist/ from under a running service.
   if (!force && existsSync(path.join(outDir, FINGERPRINT)) && readFileSync(path.join(outDir, FINGERPRINT), 'utf8') === inputs) {
-    return { outDir, ...digestOf(outDir) };
+    return { outDir, ...artifactDigest(serviceDir) };
   }
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   await build({
     entryPoints: { main: path.join(serviceDir, 'src', 'main.ts') },
     outdir: tmp,
+    // esbuild names modules by their path from its working folder: fixed to the service's folder,
+    // the bundle's bytes do not depend on where the builder was started (npm -w runs in the
+    // service's folder, the test setup and the pipeline at the root).
+    absWorkingDir: serviceDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     // What the code imports dynamically (the AWS SDK behind MSK's IAM auth, Amazon RDS's CA bundle)
@@ -57,20 +61,20 @@ export async function buildService(serviceDir: string, { force = false } = {}): 
   // The Kafka client's CRC32C is WebAssembly, read from beside the module that loads it.
   copyFileSync(path.join(path.dirname(require.resolve('@platformatic/wasm-utils')), 'native.wasm'), path.join(tmp, 'native.wasm'));
   cpSync(KIT_MIGRATIONS, path.join(tmp, 'kit-migrations'), { recursive: true });
-  const built = digestOf(tmp);
   writeFileSync(path.join(tmp, FINGERPRINT), inputs);
   rmSync(outDir, { recursive: true, force: true });
   renameSync(tmp, outDir);
-  return { outDir, ...built };
+  return { outDir, ...artifactDigest(serviceDir) };
 }
 
 /** What the bundle is made of: the service's code, the shared packages' code, and the locked dependencies. */
 function inputsDigest(serviceDir: string): string {
   const hash = createHash('sha256');
+  const REPO = findRepoRoot(serviceDir);
   const roots = [
     path.join(serviceDir, 'src'),
     path.join(serviceDir, 'package.json'),
-    ...readdirSync(path.join(REPO, 'packages')).flatMap((p) => [path.join(REPO, 'packages', p, 'src'), path.join(REPO, 'packages', p, 'migrations')]),
+    ...(existsSync(path.join(REPO, 'packages')) ? readdirSync(path.join(REPO, 'packages')) : []).flatMap((p) => [path.join(REPO, 'packages', p, 'src'), path.join(REPO, 'packages', p, 'migrations')]),
     path.join(REPO, 'package-lock.json'),
   ];
   for (const root of roots.filter((r) => existsSync(r))) {
@@ -83,15 +87,4 @@ function walk(d: string): string[] {
   return readdirSync(d)
     .sort()
     .flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
-}
-
-function digestOf(dir: string): { digest: string; bytes: number } {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for (const file of walk(dir).filter((f) => path.basename(f) !== FINGERPRINT)) {
-    const data = readFileSync(file);
-    bytes += data.length;
-    hash.update(path.relative(dir, file)).update('\0').update(data);
-  }
-  return { digest: `sha256:${hash.digest('hex')}`, bytes };
 }
