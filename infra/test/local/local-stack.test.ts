@@ -4,6 +4,7 @@ import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneLocalStack, destroyLocalClone, type CloneReport } from '../../src/local/clone.ts';
+import { storeArtifact } from '@msa/service-kit/artifact';
 import { pulumi, repoRoot } from '../../src/local/pulumi-cli.ts';
 import { destroyStack, localOutputs, refreshStack, upStack, waitHealthy, type LocalStackOutputs } from '../../src/local/stack.ts';
 import { catalog, databasesWithPrefix, eventually, json, runSaga, scratchProject, stackProcesses, topicsWithPrefix, type ScratchProject } from './support.ts';
@@ -129,10 +130,12 @@ describe('the local stack, end to end', () => {
     outputs = after;
   }, 240_000);
 
-  it('replaces only the service whose version and replicas changed', async () => {
+  it("replaces only the service whose release and replicas changed, and runs the release's stored artifact", async () => {
     const set = (key: string, value: string) => pulumi(['config', 'set', '--path', key, value, '--stack', project.stack], project.run);
+    // What `pipeline build` leaves: the artifact stored under its digest, named by the release.
+    const stored = storeArtifact(repoRoot, 'delivery', catalog.byName('delivery').dir);
     await set('msa:releases.delivery.version', '9.9.9');
-    await set('msa:releases.delivery.image', 'local:delivery');
+    await set('msa:releases.delivery.image', `local/msa/delivery@${stored.digest}`);
     await set('msa:releases.delivery.commit', 'e2e');
     await set('msa:local.replicas.delivery', '2');
     const out = await upStack(project.stack, project.run);
@@ -145,6 +148,9 @@ describe('the local stack, end to end', () => {
     expect(after.services.delivery!.pid).not.toBe(outputs.services.delivery!.pid);
     expect(after.services.order!.pid).toBe(outputs.services.order!.pid);
     expect(after.services.inventory!.pid).toBe(outputs.services.inventory!.pid);
+    const spec = JSON.parse(readFileSync(path.join(runtimeDir(project.stack), 'delivery', 'supervisor.json'), 'utf8')) as { entry: string };
+    expect(spec.entry).toBe(path.join(stored.dir, 'dist', 'main.mjs'));
+    expect((await runSaga(after.urls, 'e2e-widget', '5 Released Street')).status).toBe('CONFIRMED');
   }, 240_000);
 
   it('destroys both stacks and leaves no process, database, topic or file behind', async () => {
