@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { eventually, request, TestSystem } from '@msa/system-tests';
+import { orderReaches, request, TestSystem } from '@msa/system-tests';
 
 const BUDGET_MB = 120;
 
@@ -20,10 +20,8 @@ async function atRest(fromSource: boolean): Promise<Record<string, number>> {
   const system = await TestSystem.start({ fromSource });
   try {
     const placed = await request('POST', `${system.url('order')}/orders`, { items: [{ sku: 'apple', quantity: 1 }], address: '1 Main Street' });
-    await eventually('the warm-up saga', async () => {
-      const { json } = await request('GET', `${system.url('order')}/orders/${placed.json.id}`);
-      return json.status === 'CONFIRMED' ? true : undefined;
-    });
+    // The warm-up saga.
+    await orderReaches(system.url('order'), placed.json.id, 'CONFIRMED');
     await new Promise((r) => setTimeout(r, 10_000));
     return Object.fromEntries([...system.processes.values()].map((p) => [p.name, rssMb(p.child.pid!)]));
   } finally {

@@ -7,7 +7,8 @@ import { cloneLocalStack, destroyLocalClone, type CloneReport } from '../../src/
 import { storeArtifact } from '@msa/service-kit/artifact';
 import { pulumi, repoRoot } from '../../src/local/pulumi-cli.ts';
 import { destroyStack, localOutputs, refreshStack, upStack, waitHealthy, type LocalStackOutputs } from '../../src/local/stack.ts';
-import { catalog, databasesWithPrefix, eventually, json, runSaga, scratchProject, stackProcesses, topicsWithPrefix, type ScratchProject } from './support.ts';
+import { eventually } from '@msa/system-tests';
+import { catalog, databasesWithPrefix, json, runSaga, scratchProject, stackProcesses, topicsWithPrefix, type ScratchProject } from './support.ts';
 
 // The local stack end to end with the real CLI, the real servers (`npm run servers -- start`) and
 // the real services: up, sagas, clone, isolation, healing, destroy. Steps build on each other.
@@ -107,10 +108,10 @@ describe('the local stack, end to end', () => {
     const stateFile = path.join(runtimeDir(project.stack), 'inventory', 'state.json');
     const before = JSON.parse(readFileSync(stateFile, 'utf8')) as { workers: number[]; restarts: number };
     process.kill(before.workers[0]!, 'SIGKILL');
-    const after = await eventually(async () => {
+    const after = await eventually('the supervisor to restart the replica', async () => {
       const s = JSON.parse(readFileSync(stateFile, 'utf8')) as { workers: number[]; restarts: number };
       return s.restarts > before.restarts && s.workers.length === before.workers.length ? s : undefined;
-    }, 30_000, 'the supervisor to restart the replica');
+    }, 30_000);
     expect(after.workers).not.toContain(before.workers[0]);
     await waitHealthy([outputs.urls.inventory!], '/readyz', 60_000);
   }, 120_000);
@@ -118,7 +119,7 @@ describe('the local stack, end to end', () => {
   it('notices a killed service on refresh, and up brings it back', async () => {
     const killedPid = outputs.services.order!.pid;
     process.kill(-killedPid, 'SIGKILL');
-    await eventually(async () => ((await fetch(`${outputs.urls.order}/healthz`).then(() => true, () => false)) ? undefined : true), 15_000, 'order to stop answering');
+    await eventually('order to stop answering', async () => ((await fetch(`${outputs.urls.order}/healthz`).then(() => true, () => false)) ? undefined : true), 15_000);
 
     const refreshed = await refreshStack(project.stack, project.run);
     expect(refreshed).toMatch(/order-process.*deleted|1 deleted/);

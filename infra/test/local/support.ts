@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '@msa/catalog';
+import { orderSettles } from '@msa/system-tests';
 import pg from 'pg';
 import { freePortOffset } from '../../src/local/clone.ts';
 import { repoRoot, type PulumiRunOptions } from '../../src/local/pulumi-cli.ts';
@@ -55,22 +56,6 @@ export async function scratchProject(label: string): Promise<ScratchProject> {
   };
 }
 
-/** Polls until `check` returns a value, or fails with the last error after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 export async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init?.headers }, signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
@@ -83,16 +68,7 @@ export async function runSaga(urls: Record<string, string>, sku: string, address
   if (stock.status !== 200) throw new Error(`setting stock failed: ${stock.status} ${JSON.stringify(stock.body)}`);
   const placed = await json(`${urls.order}/orders`, { method: 'POST', body: JSON.stringify({ items: [{ sku, quantity: 1 }], address }) });
   if (placed.status >= 300) throw new Error(`placing an order failed: ${placed.status} ${JSON.stringify(placed.body)}`);
-  const id = placed.body.id as string;
-  return eventually(
-    async () => {
-      const { body } = await json(`${urls.order}/orders/${id}`);
-      // RESERVED and CANCELLING are on the way; the saga ends in one of these.
-      return ['CONFIRMED', 'REJECTED', 'CANCELLED'].includes(body.status) ? (body as { id: string; status: string }) : undefined;
-    },
-    60_000,
-    `order ${id} to reach a final status`,
-  );
+  return orderSettles(urls.order!, placed.body.id as string, 60_000);
 }
 
 /** Databases and roles on the local server whose names start with `prefix`. */

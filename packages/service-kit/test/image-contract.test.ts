@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, request, TestSystem, waitForOk } from '@msa/system-tests';
+import { freePort, orderSettles, request, TestSystem, waitForOk } from '@msa/system-tests';
 import { launchSpec } from '../src/launch.ts';
 
 /**
@@ -50,10 +50,7 @@ describe('a built service under the image contract', () => {
       await waitForOk(`http://127.0.0.1:${port}/readyz`);
       const placed = await request('POST', `http://127.0.0.1:${port}/orders`, { items: [{ sku: 'apple', quantity: 1 }], address: '1 Main Street' });
       expect(placed.status).toBe(201);
-      const status = await eventually('the saga to end', async () => {
-        const { json } = await request('GET', `http://127.0.0.1:${port}/orders/${placed.json.id}`);
-        return ['CONFIRMED', 'REJECTED', 'CANCELLED'].includes(json.status) ? json.status : undefined;
-      });
+      const { status } = await orderSettles(`http://127.0.0.1:${port}`, placed.json.id);
       expect(status).toBe('CONFIRMED');
     } finally {
       order.child.kill('SIGTERM');

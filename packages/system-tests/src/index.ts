@@ -1,5 +1,6 @@
 export { TestSystem, type SystemOptions } from './system.ts';
 export { request, eventually } from './http.ts';
+export { FINAL_ORDER_STATUSES, orderReaches, orderSettles, type OrderView } from './orders.ts';
 export { freePort, spawnService, waitForOk } from './process.ts';
 export { createServiceDatabase, dropServiceDatabase, createTopics, deleteTopics } from './provision.ts';
 export { sendRaw, readTopic, envelope, type ReadMessage } from './kafka.ts';

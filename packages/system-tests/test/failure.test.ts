@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, request, TestSystem } from '../src/index.ts';
+import { eventually, orderReaches as reaches, request, TestSystem } from '../src/index.ts';
 
 let system: TestSystem;
 
-async function orderReaches(id: string, status: string) {
-  return eventually(`order ${id} to be ${status}`, async () => {
-    const { json } = await request('GET', `${system.url('order')}/orders/${id}`);
-    return json.status === status ? json : undefined;
-  }, 60_000);
-}
+const orderReaches = (id: string, status: string) => reaches(system.url('order'), id, status, 60_000);
 
 const place = (address = '3 High Street') =>
   request('POST', `${system.url('order')}/orders`, { items: [{ sku: 'apple', quantity: 1 }], address });

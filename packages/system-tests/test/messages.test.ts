@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, eventually, readTopic, request, sendRaw, TestSystem } from '../src/index.ts';
+import { envelope, eventually, orderReaches, readTopic, request, sendRaw, TestSystem } from '../src/index.ts';
 
 let system: TestSystem;
 const brokers = () => system.servers.kafka.brokers;
@@ -47,10 +47,8 @@ describe('consumers under redelivery and bad messages', () => {
     });
 
     const placed = await request('POST', `${system.url('order')}/orders`, { items: [{ sku: 'pear', quantity: 1 }], address: '2 Side Road' });
-    await eventually('the order after the poison message to confirm', async () => {
-      const { json } = await request('GET', `${system.url('order')}/orders/${placed.json.id}`);
-      return json.status === 'CONFIRMED' ? json : undefined;
-    });
+    // The order after the poison message confirms.
+    await orderReaches(system.url('order'), placed.json.id, 'CONFIRMED');
   });
 
   it('dead-letters a well-formed event that cannot apply, naming why', async () => {

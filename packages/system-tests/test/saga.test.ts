@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, request, TestSystem } from '../src/index.ts';
+import { orderReaches as reaches, request, TestSystem } from '../src/index.ts';
 
 let system: TestSystem;
 const order = () => system.url('order');
 const inventory = () => system.url('inventory');
 const delivery = () => system.url('delivery');
 
-async function orderReaches(id: string, status: string) {
-  return eventually(`order ${id} to be ${status}`, async () => {
-    const { json } = await request('GET', `${order()}/orders/${id}`);
-    return json.status === status ? json : undefined;
-  });
-}
+const orderReaches = (id: string, status: string) => reaches(order(), id, status);
 
 async function stockOf(sku: string): Promise<number> {
   return (await request('GET', `${inventory()}/stock/${sku}`)).json.available;
