@@ -18,7 +18,7 @@ const deploys = (job: Job) => (job.steps ?? []).some((s) => s.run !== undefined 
 describe('workflows: structure', () => {
   it('exist for pull requests, main, the per-service release, drift, sweep, promote and rollback', () => {
     expect(workflows.map((w) => w.file)).toEqual([
-      'drift.yml', 'main.yml', 'promote.yml', 'pull-request.yml', 'release-service.yml', 'rollback.yml', 'sweep.yml',
+      'drift.yml', 'main.yml', 'promote.yml', 'pull-request.yml', 'release-service.yml', 'release-stage.yml', 'rollback.yml', 'sweep.yml',
     ]);
   });
 
@@ -79,22 +79,39 @@ describe('workflows: structure', () => {
     }
   });
 
-  it('run each service through the chain in order in its own release: prod waits on staging, each stage an environment', () => {
+  it('run each service through the chain in order in its own release: one stage workflow called per stage, prod after staging', () => {
     const release = byFile('release-service.yml');
-    const stages = Object.entries(release.jobs).filter(([, j]) => environmentOf(j)).map(([id, j]) => ({ id, env: environmentOf(j)! }));
-    expect(stages.map((s) => s.env)).toEqual([...PROMOTION_CHAIN]);
+    const calls = Object.entries(release.jobs).filter(([, j]) => j.uses === './.github/workflows/release-stage.yml');
+    expect(calls.map(([id, j]) => [id, j.with?.stage])).toEqual(PROMOTION_CHAIN.map((s) => [s, s]));
     expect(needsOf(release.jobs[PROMOTION_CHAIN[0]]!)).toEqual(['build']);
+    expect(release.jobs[PROMOTION_CHAIN[0]]!.with?.from).toBeUndefined();
     for (let i = 1; i < PROMOTION_CHAIN.length; i++) {
       const stage = PROMOTION_CHAIN[i]!;
       const prev = PROMOTION_CHAIN[i - 1]!;
-      expect(needsOf(release.jobs[stage]!), stage).toEqual([`${prev}-tests`]);
-      expect(needsOf(release.jobs[`${prev}-tests`]!), `${prev}-tests`).toEqual([prev]);
-      expect(release.jobs[stage]!.steps!.at(-1)!.run).toBe(`npm run pipeline -- --push promote "$SERVICE" --from ${prev} --to ${stage}\n`.trimEnd());
+      // A stage's call ends only when its tests passed, so the next stage waits on them.
+      expect(needsOf(release.jobs[stage]!), stage).toEqual([prev]);
+      expect(release.jobs[stage]!.with?.from, stage).toBe(prev);
     }
-    expect(needsOf(release.jobs.prod!)).toEqual(['staging-tests']);
     // Built once: only the build job builds; every later stage promotes the recorded artifact.
-    const builders = Object.entries(release.jobs).filter(([, j]) => (j.steps ?? []).some((s) => s.run?.includes('pipeline -- build')));
-    expect(builders.map(([id]) => id)).toEqual(['build']);
+    const builds = (w: Workflow) => Object.entries(w.jobs).filter(([, j]) => (j.steps ?? []).some((s) => s.run?.includes('pipeline -- build'))).map(([id]) => id);
+    expect(builds(release)).toEqual(['build']);
+    expect(builds(byFile('release-stage.yml'))).toEqual([]);
+  });
+
+  it('give each stage its environment, then its tests, under one concurrency group of its stack and service', () => {
+    const stage = byFile('release-stage.yml');
+    const { release, tests } = stage.jobs;
+    expect(environmentOf(release!)).toBe('${{ inputs.stage }}');
+    expect(needsOf(tests!)).toEqual(['release']);
+    for (const job of [release!, tests!]) expect(job.concurrency).toEqual({ group: 'deploy-${{ inputs.stage }}-${{ inputs.service }}', 'cancel-in-progress': false });
+    const runs = release!.steps!.filter((s) => s.run?.startsWith('npm run pipeline')).map((s) => [s.if, s.run!.trimEnd()]);
+    expect(runs).toEqual([
+      ["inputs.from == ''", 'npm run pipeline -- --push deploy "$SERVICE" --env "$STAGE" --build-commit "$COMMIT"'],
+      ["inputs.from != ''", 'npm run pipeline -- --push promote "$SERVICE" --from "$FROM" --to "$STAGE"'],
+    ]);
+    // Only the first stage takes the build record; the others promote what passed before them.
+    expect(release!.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.if).toBe("inputs.from == ''");
+    expect(tests!.steps!.at(-1)!.run!.trimEnd()).toBe('npm run pipeline -- --push verify "$SERVICE" --env "$STAGE"');
   });
 
   it('release services independently: main fans out one release per affected service with fail-fast off', () => {
@@ -114,7 +131,7 @@ describe('workflows: structure', () => {
     const stackSteps = allJobs.flatMap(({ w, id, job }) =>
       (job.steps ?? []).filter((s) => s.run && /pipeline -- .*\b(deploy|promote|verify|rollback|clone-env|destroy-env|sweep|preview|status)\b/.test(s.run)).map((s) => ({ where: `${w.file}:${id}`, s })),
     );
-    expect(stackSteps.length).toBeGreaterThanOrEqual(14);
+    expect(stackSteps.length).toBeGreaterThanOrEqual(12);
     for (const { where, s } of stackSteps) expect(s.env?.PULUMI_BACKEND_URL, where).toBe('${{ vars.PULUMI_BACKEND_URL }}');
   });
 
