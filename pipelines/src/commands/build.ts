@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineContext } from '../context.ts';
 import { Git } from '../git/git.ts';
 import { exec } from '../process/exec.ts';
 import { TOOLS_ROOT } from '../pulumi/run.ts';
 import { writeBuildRecord, type BuildRecord } from '../records/builds.ts';
-import { imageInput, serviceDockerfile } from '@msa/service-kit/dockerfile';
 import { buildArtifact, type PackedArtifact } from '../build/bundle.ts';
+import { buildImage } from '../build/image.ts';
 
 export interface BuildOptions {
   service: string;
@@ -92,25 +92,10 @@ export async function buildCommand(ctx: PipelineContext, opts: BuildOptions): Pr
   const repository = opts.repository ?? process.env.MSA_IMAGE_REPOSITORY ?? 'local/msa';
   let imageDigest = bundle!.digest;
   await step('image', async () => {
-    const engine = await exec('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd: ctx.root }).catch((e: Error) => ({ exitCode: 127, stdout: '', stderr: e.message }));
-    if (engine.exitCode !== 0) {
-      const why = engine.exitCode === 127 || /not found|ENOENT/.test(engine.stderr) ? 'the docker CLI is not installed' : `docker info failed: ${engine.stderr.trim().split('\n')[0]}`;
-      return { status: 'skipped', detail: `no Docker engine (${why}); the release uses the bundle digest ${bundle!.digest}` };
-    }
     const tag = `${repository}/${service.name}:${commit.slice(0, 12)}`;
-    // The one Dockerfile, written for this service from the catalog (service-kit's dockerfile.ts).
-    const dockerfile = path.join(ctx.root, '.local/dockerfiles', `${service.name}.Dockerfile`);
-    mkdirSync(path.dirname(dockerfile), { recursive: true });
-    writeFileSync(dockerfile, serviceDockerfile(imageInput(ctx.root, service)));
-    const built = await exec('docker', ['build', '-f', dockerfile, '-t', tag, '--label', `org.opencontainers.image.revision=${commit}`, '.'], { cwd: ctx.root, stream: true });
-    if (built.exitCode !== 0) return { status: 'failed', detail: `docker build ${tag} failed` };
-    if (opts.push) {
-      const pushed = await exec('docker', ['push', tag], { cwd: ctx.root, stream: true });
-      if (pushed.exitCode !== 0) return { status: 'failed', detail: `docker push ${tag} failed` };
-    }
-    const inspect = await exec('docker', ['inspect', '--format', opts.push ? '{{index .RepoDigests 0}}' : '{{.Id}}', tag], { cwd: ctx.root });
-    imageDigest = /sha256:[0-9a-f]{64}/.exec(inspect.stdout)?.[0] ?? imageDigest;
-    return { status: 'passed', detail: `${tag} ${imageDigest}` };
+    const { digest, ...outcome } = await buildImage(ctx.root, service, { tag, commit, artifactDigest: bundle!.digest, push: opts.push });
+    if (digest) imageDigest = digest;
+    return outcome;
   });
 
   const record: BuildRecord = {
