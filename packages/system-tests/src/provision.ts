@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
 import type { Catalog } from '@msa/catalog';
+import { createOwnedDatabase, dropOwnedDatabase, newRolePassword, ownedDatabaseUrl } from '@msa/service-kit/provision';
 
 export interface ServiceDatabase {
   name: string;
@@ -10,31 +10,23 @@ export interface ServiceDatabase {
   url: string;
 }
 
-/**
- * Gives a service its own database and role: the role owns the database, and PUBLIC loses CONNECT,
- * so no other service's role can even open it.
- */
+/** Gives a service its own database and role, as the local stack does (service-kit's provision). */
 export async function createServiceDatabase(superuserUrl: string, name: string): Promise<ServiceDatabase> {
-  const password = randomBytes(12).toString('hex');
-  const client = new pg.Client({ connectionString: superuserUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE ROLE "${name}" LOGIN PASSWORD '${password}'`);
-    await client.query(`CREATE DATABASE "${name}" OWNER "${name}"`);
-    await client.query(`REVOKE ALL ON DATABASE "${name}" FROM PUBLIC`);
-  } finally {
-    await client.end();
-  }
+  const db = { name, role: name, password: newRolePassword() };
+  await asSuperuser(superuserUrl, (client) => createOwnedDatabase(client, db));
   const u = new URL(superuserUrl);
-  return { name, role: name, password, url: `postgres://${name}:${password}@${u.host}/${name}` };
+  return { ...db, url: ownedDatabaseUrl({ host: u.hostname, port: u.port || 5432 }, db) };
 }
 
 export async function dropServiceDatabase(superuserUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: superuserUrl });
+  await asSuperuser(superuserUrl, (client) => dropOwnedDatabase(client, { name, role: name }));
+}
+
+async function asSuperuser(url: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`DROP ROLE IF EXISTS "${name}"`);
+    await work(client);
   } finally {
     await client.end();
   }

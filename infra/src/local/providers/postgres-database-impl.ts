@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createOwnedDatabase, dropOwnedDatabase, newRolePassword, ownedDatabaseUrl } from '@msa/service-kit/provision';
 import type { PostgresServer } from './postgres-database.ts';
 
 interface Inputs {
@@ -38,24 +38,17 @@ export async function check(_olds: Inputs, news: Inputs) {
 }
 
 export async function create(inputs: Inputs) {
-  const password = randomBytes(18).toString('base64url');
+  const password = newRolePassword();
   const role = inputs.name;
   await withAdmin(inputs.server, async (client) => {
     const taken = await client.query('SELECT 1 FROM pg_database WHERE datname = $1 UNION ALL SELECT 1 FROM pg_roles WHERE rolname = $1', [inputs.name]);
     if (taken.rowCount) {
       throw new Error(`database or role "${inputs.name}" already exists on ${inputs.server.host}:${inputs.server.port}: another stack owns it, or it was left behind`);
     }
-    const id = client.escapeIdentifier(inputs.name);
-    await client.query(`CREATE ROLE ${client.escapeIdentifier(role)} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
-    await client.query(`CREATE DATABASE ${id} OWNER ${client.escapeIdentifier(role)}`);
-    await client.query(`REVOKE ALL ON DATABASE ${id} FROM PUBLIC`);
+    await createOwnedDatabase(client, { name: inputs.name, role, password });
   });
-  const outs: Outputs = { ...inputs, role, password, url: databaseUrl(inputs.server, role, password, inputs.name) };
+  const outs: Outputs = { ...inputs, role, password, url: ownedDatabaseUrl(inputs.server, { name: inputs.name, role, password }) };
   return { id: inputs.name, outs };
-}
-
-function databaseUrl(server: PostgresServer, role: string, password: string, name: string) {
-  return `postgres://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${server.host}:${server.port}/${encodeURIComponent(name)}`;
 }
 
 export async function diff(_id: string, olds: Outputs, news: Inputs) {
@@ -81,8 +74,5 @@ export async function read(id: string, props: Outputs) {
 }
 
 export async function remove(_id: string, props: Outputs) {
-  await withAdmin(props.server, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(props.name)} WITH (FORCE)`);
-    await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(props.role)}`);
-  });
+  await withAdmin(props.server, (client) => dropOwnedDatabase(client, props));
 }
