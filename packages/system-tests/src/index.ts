@@ -3,3 +3,4 @@ export { request, eventually } from './http.ts';
 export { freePort, spawnService, waitForOk } from './process.ts';
 export { createServiceDatabase, dropServiceDatabase, createTopics, deleteTopics } from './provision.ts';
 export { sendRaw, readTopic, envelope, type ReadMessage } from './kafka.ts';
+export { metric, parseMetrics, type Sample } from './metrics.ts';

@@ -24,23 +24,24 @@ export function outboxMetrics(registry: client.Registry) {
   };
 }
 
-/** Gauges read from the outbox at each scrape; a failed read keeps the last values. */
+/** Gauges read from the outbox at each scrape (both from one read: OutboxBacklog caches it); a failed read keeps the last values. */
 export function registerBacklogGauges(registry: client.Registry, backlog: OutboxBacklog): void {
-  const events = new client.Gauge({
+  new client.Gauge({
     name: 'outbox_backlog_events',
     help: 'Outbox events of this service not yet published to Kafka',
     registers: [registry],
+    async collect() {
+      const b = await backlog.read().catch(() => undefined);
+      if (b) this.set(b.events);
+    },
   });
   new client.Gauge({
     name: 'outbox_oldest_unpublished_age_seconds',
     help: 'Age of the oldest outbox event not yet published (0 when none)',
     registers: [registry],
     async collect() {
-      // One read sets both gauges; outbox_backlog_events is registered first, so its scrape waits on the same read.
       const b = await backlog.read().catch(() => undefined);
-      if (!b) return;
-      events.set(b.events);
-      this.set(b.oldestAgeMs / 1000);
+      if (b) this.set(b.oldestAgeMs / 1000);
     },
   });
 }

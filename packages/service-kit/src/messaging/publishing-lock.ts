@@ -98,6 +98,9 @@ export class PublishingLock {
 
   /** Gives the lock up by ending its session. */
   release(): void {
-    if (this.#session) this.#lose(this.#session);
+    if (!this.#session) return;
+    if (this.#held) this.#opts.log.info('outbox relay gave up the publishing lock');
+    this.#held = false;
+    this.#lose(this.#session);
   }
 }

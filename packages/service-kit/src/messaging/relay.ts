@@ -7,6 +7,7 @@ import { PublishingLock } from './publishing-lock.ts';
 
 // One relay per service publishes at a time, so one order's events leave in the order they were written.
 const RELAY_LOCK = 727_001;
+const MAX_BACKOFF_MS = 2_000;
 
 export interface RelayOptions {
   pool: Pool;
@@ -130,14 +131,19 @@ export class OutboxRelay {
   }
 
   async #run(): Promise<void> {
+    let failures = 0;
     while (this.#running) {
       let sent = 0;
       try {
         sent = await this.drainOnce();
+        failures = 0;
       } catch (error) {
         this.#fail(error);
+        failures++;
       }
-      if (sent === 0 && this.#running) await this.#sleep(this.#opts.pollMs);
+      // During an outage, attempts back off (up to MAX_BACKOFF_MS) instead of hammering a broker that is down.
+      const pause = failures > 0 ? Math.min(MAX_BACKOFF_MS, this.#opts.pollMs * 2 ** (failures - 1)) : this.#opts.pollMs;
+      if (sent === 0 && this.#running) await this.#sleep(pause);
     }
   }
 
