@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionSettings, kafkaState, loadConfig, startKafka, stopKafka, type ServersConfig } from '@msa/local-servers';
-import { eventually, freePort, metric, request, TestSystem } from '../src/index.ts';
+import { advisoryLockHolder, eventually, freePort, metric, request, TestSystem } from '../src/index.ts';
 import type { ServiceProcess } from '../src/process.ts';
 
 // The lease is the default (OUTBOX_RELAY_LEASE_MS, 10 s); the backlog bound is set so the outage test need not wait 30 s.
@@ -55,6 +55,12 @@ const orderAt = async (url: string, id: string) => (await request('GET', `${url}
 const place = (url: string, quantity = 1) => request('POST', `${url}/orders`, { items: [{ sku: 'apple', quantity }], address: '5 Relay Road' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The replica holding the outbox relay's lock (packages/service-kit/src/messaging/relay.ts), by the database's account. */
+async function lockHolder() {
+  const pid = await advisoryLockHolder(system.servers.postgres.url, system.databases.get('order')!.name, 727_001, replicas.map((r) => r.proc.child.pid!));
+  return replicas.find((r) => r.proc.child.pid === pid);
+}
+
 /** The replica holding the outbox publishing lock, by its outbox_relay_leader gauge. */
 async function leaderAndOther() {
   return eventually('exactly one order replica to hold the publishing lock', async () => {
@@ -68,16 +74,17 @@ async function leaderAndOther() {
 describe('the outbox relay of a service with two replicas', () => {
   it('is taken over within a bound when the replica publishing freezes in the middle of a send, and nothing takes effect twice after it resumes', async () => {
     await request('PUT', `${inventory()}/stock/apple`, { available: 100 });
-    const { leader, other } = await leaderAndOther();
     const placed: { id: string; quantity: number }[] = [];
     const outboxChecks: string[] = [];
 
     // A send the holder cannot finish: the broker stalls while the holder publishes the first order.
     process.kill(brokerPid(), 'SIGSTOP');
-    const first = await place(other.url, 1);
+    const first = await place(replicas[0]!.url, 1);
     expect(first.status).toBe(201);
     placed.push({ id: first.json.id, quantity: 1 });
-    await sleep(1_500);
+    const leader = await eventually('a replica to hold the publishing lock while it sends', lockHolder, 5_000);
+    const other = replicas.find((r) => r !== leader)!;
+    await sleep(500);
     leader.proc.child.kill('SIGSTOP');
     const frozenAt = Date.now();
     process.kill(brokerPid(), 'SIGCONT');
