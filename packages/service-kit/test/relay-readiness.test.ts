@@ -17,17 +17,17 @@ describe('how a replica judges its outbox for readiness', () => {
   it('is stalled when its own sends fail and the backlog is older than the bound, and says why without a driver error', () => {
     expect(judgeOutbox({ state: 'failing', reason: 'broker' }, old, bound)).toEqual({
       verdict: 'stalled',
-      detail: '4 events unpublished, the oldest for 45 s (bound 30 s); this replica holds the publishing lock but Kafka does not take its events',
+      detail: "4 events unpublished, the oldest for 45 s (bound 30 s); Kafka does not take this replica's events",
     });
     expect(judgeOutbox({ state: 'failing', reason: 'database' }, old, bound).detail).toMatch(/cannot reach the outbox in its database$/);
   });
 
-  it('as a standby, is stalled only when the replica holding the lock has published nothing for as long as the bound', () => {
+  it('as a standby, is stalled only when no replica has published for as long as the bound', () => {
     expect(judgeOutbox({ state: 'standby' }, old, bound)).toEqual({
       verdict: 'stalled',
-      detail: '4 events unpublished, the oldest for 45 s (bound 30 s); the replica holding the publishing lock has published nothing for 60 s',
+      detail: '4 events unpublished, the oldest for 45 s (bound 30 s); no replica has published for 60 s',
     });
     expect(judgeOutbox({ state: 'standby' }, { ...old, lastPublishedAgoMs: 2_000 }, bound).verdict).toBe('ok');
-    expect(judgeOutbox({ state: 'standby' }, { ...old, lastPublishedAgoMs: undefined }, bound).detail).toMatch(/has published nothing yet$/);
+    expect(judgeOutbox({ state: 'standby' }, { ...old, lastPublishedAgoMs: undefined }, bound).detail).toMatch(/no replica has published yet$/);
   });
 });

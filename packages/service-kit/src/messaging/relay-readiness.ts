@@ -8,14 +8,14 @@ export type OutboxVerdict = 'ok' | 'stalled' | 'unknown';
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 const CANNOT_PUBLISH: Record<FailureReason, string> = {
-  broker: 'this replica holds the publishing lock but Kafka does not take its events',
+  broker: "Kafka does not take this replica's events",
   database: 'this replica cannot reach the outbox in its database',
 };
 
 /**
  * Whether the outbox is stalled as far as this replica can tell, and why. Stalled: the oldest
  * unpublished event is older than maxAgeMs while this replica cannot publish it, because its own
- * attempts fail, or because another replica holds the lock and has published nothing for as long.
+ * attempts fail, or because another replica holds the lock and no replica has published for as long.
  * A replica that is publishing (even a large backlog, after an outage) is not stalled.
  */
 export function judgeOutbox(
@@ -29,8 +29,8 @@ export function judgeOutbox(
   if (relay.state === 'publishing') return { verdict: 'ok', detail: '' };
   const last = backlog.lastPublishedAgoMs;
   if (last !== undefined && last <= maxAgeMs) return { verdict: 'ok', detail: '' };
-  const since = last === undefined ? 'has published nothing yet' : `has published nothing for ${seconds(last)}`;
-  return { verdict: 'stalled', detail: `${waiting}; the replica holding the publishing lock ${since}` };
+  const since = last === undefined ? 'no replica has published yet' : `no replica has published for ${seconds(last)}`;
+  return { verdict: 'stalled', detail: `${waiting}; ${since}` };
 }
 
 /** The readiness check /readyz composes: fails with "stalled: ..." (or "unknown: ...") and the reason. */

@@ -55,6 +55,8 @@ export class OutboxRelay {
   #running = false;
   #loop?: Promise<void>;
   #wake?: () => void;
+  #failingSince?: number;
+  #yieldUntil = 0;
   state: RelayState = 'starting';
   reason?: FailureReason;
 
@@ -83,7 +85,8 @@ export class OutboxRelay {
   /** Publishes one batch if this replica holds (or can take) the lock; returns how many events left. */
   async drainOnce(): Promise<number> {
     const { producer, topicPrefix, batchSize, metrics } = this.#opts;
-    const held = await this.#lock.acquire();
+    // After giving the lock up (see #fail), leave it to the other replicas for a while.
+    const held = Date.now() >= this.#yieldUntil && (await this.#lock.acquire());
     metrics.relayLeader.set(held ? 1 : 0);
     if (!held) return this.#settle('standby', 0);
     const { rows } = await this.#lock.query<OutboxRow>(
@@ -112,7 +115,8 @@ export class OutboxRelay {
   }
 
   #settle(state: RelayState, sent: number): number {
-    if (this.state === 'failing') this.#opts.log.info({ state }, 'outbox relay recovered');
+    if (this.state === 'failing' && state === 'publishing') this.#opts.log.info('outbox relay publishes again');
+    if (state === 'publishing') this.#failingSince = undefined;
     this.state = state;
     this.reason = undefined;
     return sent;
@@ -128,6 +132,18 @@ export class OutboxRelay {
     }
     this.state = 'failing';
     this.reason = reason;
+    // A holder whose sends keep failing may be the only replica cut off from the broker: after a
+    // lease of failures it hands the lock on, so a replica that can reach Kafka gets to publish.
+    const now = Date.now();
+    this.#failingSince ??= now;
+    const leaseMs = this.#opts.leaseMs ?? 10_000;
+    if (reason === 'broker' && this.#lock.held && now - this.#failingSince >= leaseMs) {
+      this.#opts.log.warn({ failingForMs: now - this.#failingSince }, 'outbox relay gives up the publishing lock so another replica can try');
+      this.#lock.release();
+      this.#opts.metrics.relayLeader.set(0);
+      this.#yieldUntil = now + leaseMs;
+      this.#failingSince = undefined;
+    }
   }
 
   async #run(): Promise<void> {
