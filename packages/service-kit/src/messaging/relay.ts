@@ -72,11 +72,6 @@ export class OutboxRelay {
     });
   }
 
-  /** True unless the last attempt failed; readiness judges by the backlog's age (see relayReadiness). */
-  get healthy(): boolean {
-    return this.state !== 'failing';
-  }
-
   async start(): Promise<void> {
     this.#running = true;
     this.#loop = this.#run();
