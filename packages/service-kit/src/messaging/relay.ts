@@ -111,7 +111,7 @@ export class OutboxRelay {
 
   #settle(state: RelayState, sent: number): number {
     if (this.state === 'failing' && state === 'publishing') this.#opts.log.info('outbox relay publishes again');
-    if (state === 'publishing') this.#failingSince = undefined;
+    this.#failingSince = undefined;
     this.state = state;
     this.reason = undefined;
     return sent;
