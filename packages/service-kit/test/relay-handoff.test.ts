@@ -26,6 +26,14 @@ afterAll(async () => {
   await dropServiceDatabase(servers.postgres.url, `handoff${id}`);
 });
 
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function relay(brokers: string[], name: string) {
   const metrics = createMetrics(name);
   const producer = createProducer(name, brokers);
@@ -39,12 +47,10 @@ describe('the relay lock when only the replica holding it cannot reach the broke
     const cut = relay([`127.0.0.1:${await freePort()}`], 'cut-off');
     const good = relay(servers.kafka.brokers, 'connected');
     await cut.relay.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => cut.relay.state === 'publishing'); // holds the lock; nothing to send yet
     await good.relay.start();
-    await new Promise((r) => setTimeout(r, 300));
     try {
-      expect(cut.relay.state).toBe('publishing'); // holds the lock; nothing to send yet
-      expect(good.relay.state).toBe('standby');
+      await until(() => good.relay.state === 'standby');
 
       const event = newEnvelope('order', 'OrderPlaced', 'handoff-1', { orderId: 'handoff-1' });
       await withTransaction(pool, (tx) => enqueue(tx, 'order.events', event));
@@ -53,9 +59,8 @@ describe('the relay lock when only the replica holding it cannot reach the broke
       expect(JSON.parse(seen.at(-1)!.value).id).toBe(event.id);
       expect(Date.now() - started).toBeLessThan(4 * LEASE_MS + 5_000);
 
-      // The send is visible before the relay marks the rows and settles: give it a moment.
-      for (let i = 0; i < 20 && good.relay.state !== 'publishing'; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(good.relay.state).toBe('publishing');
+      // The send is visible before the relay marks the rows and settles.
+      await until(() => good.relay.state === 'publishing');
       expect((await good.metrics.relayLeader.get()).values[0]?.value).toBe(1);
       expect((await cut.metrics.publishFailures.get()).values.find((v) => v.labels.reason === 'broker')?.value).toBeGreaterThan(0);
     } finally {
