@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { outboxMetrics } from './messaging/outbox-metrics.ts';
 
 /** One registry per service process, with the default process metrics and the kit's own. */
 export function createMetrics(service: string) {
@@ -31,6 +32,7 @@ export function createMetrics(service: string) {
       labelNames: ['dependency'],
       registers: [registry],
     }),
+    ...outboxMetrics(registry),
   };
   return m;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baseEnvSchema, EnvError, loadEnv } from '../src/index.ts';
+import { checkOutboxEnv } from '../src/config/outbox-env.ts';
 
 const good = { SERVICE_NAME: 'order', PORT: '3101', DATABASE_URL: 'postgres://u@127.0.0.1/db', KAFKA_BROKERS: 'a:1, b:2' };
 
@@ -14,5 +15,34 @@ describe('service environment', () => {
     expect(attempt).toThrow(EnvError);
     expect(attempt).toThrow(/PORT: Invalid input: expected number, received NaN/);
     expect(attempt).toThrow(/DATABASE_URL: a postgres:\/\/ connection URL/);
+  });
+});
+
+describe('failure bounds in the service environment', () => {
+  it('gives every database session and the outbox relay bounded defaults', () => {
+    expect(loadEnv(baseEnvSchema, good)).toMatchObject({
+      DB_STATEMENT_TIMEOUT_MS: 15_000,
+      DB_LOCK_TIMEOUT_MS: 5_000,
+      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 10_000,
+      DB_KEEPALIVE_IDLE_MS: 10_000,
+      OUTBOX_RELAY_LEASE_MS: 10_000,
+      OUTBOX_MAX_AGE_MS: 30_000,
+      OUTBOX_RETENTION_MS: 7 * 24 * 3600 * 1000,
+      PROCESSED_RETENTION_MS: 14 * 24 * 3600 * 1000,
+      RETENTION_BATCH_SIZE: 1_000,
+    });
+  });
+
+  it('refuses a timeout that is not a positive number of milliseconds, naming it', () => {
+    const attempt = () => loadEnv(baseEnvSchema, { ...good, DB_STATEMENT_TIMEOUT_MS: '0', OUTBOX_RELAY_LEASE_MS: '200', RETENTION_BATCH_SIZE: 'lots' });
+    expect(attempt).toThrow(/DB_STATEMENT_TIMEOUT_MS: Too small/);
+    expect(attempt).toThrow(/OUTBOX_RELAY_LEASE_MS: Too small/);
+    expect(attempt).toThrow(/RETENTION_BATCH_SIZE: Invalid input/);
+  });
+
+  it('refuses a backlog bound that a normal takeover of the publishing lock would already exceed', () => {
+    const env = loadEnv(baseEnvSchema, { ...good, OUTBOX_RELAY_LEASE_MS: '20000', OUTBOX_MAX_AGE_MS: '15000' });
+    expect(checkOutboxEnv(env)).toEqual([{ path: ['OUTBOX_MAX_AGE_MS'], message: 'must be longer than OUTBOX_RELAY_LEASE_MS (20000)' }]);
+    expect(checkOutboxEnv(loadEnv(baseEnvSchema, good))).toEqual([]);
   });
 });

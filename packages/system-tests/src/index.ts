@@ -4,3 +4,5 @@ export { FINAL_ORDER_STATUSES, orderReaches, orderSettles, type OrderView } from
 export { freePort, spawnService, waitForOk } from './process.ts';
 export { createServiceDatabase, dropServiceDatabase, createTopics, deleteTopics } from './provision.ts';
 export { sendRaw, readTopic, envelope, type ReadMessage } from './kafka.ts';
+export { metric, parseMetrics, type Sample } from './metrics.ts';
+export { advisoryLockHolder } from './locks.ts';

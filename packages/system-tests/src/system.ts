@@ -84,14 +84,33 @@ export class TestSystem {
   async startService(service: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
     const proc = spawnService(this.root, service, this.envFor(service, extra), this.logDir, this.#opts.fromSource);
     this.processes.set(service, proc);
+    await this.#ready(service, proc, this.logDir);
+    return proc;
+  }
+
+  /**
+   * Starts one more replica of a service: same database, topics and consumer group, a port of its
+   * own, logs under <logDir>/<key>. stopService(key) stops it; key is `<service>#<n>` (n from 2).
+   */
+  async startReplica(service: string, extra: Record<string, string> = {}): Promise<{ key: string; proc: ServiceProcess }> {
+    let n = 2;
+    while (this.processes.has(`${service}#${n}`)) n++;
+    const key = `${service}#${n}`;
+    const logDir = path.join(this.logDir, key);
+    const proc = spawnService(this.root, service, this.envFor(service, { ...extra, PORT: String(await freePort()) }), logDir, this.#opts.fromSource);
+    this.processes.set(key, proc);
+    await this.#ready(service, proc, logDir);
+    return { key, proc };
+  }
+
+  async #ready(service: string, proc: ServiceProcess, logDir: string): Promise<void> {
     const entry = this.catalog.byName(service);
     await Promise.race([
-      waitForOk(`${this.url(service)}${entry.http.readiness}`),
+      waitForOk(`${proc.url}${entry.http.readiness}`),
       proc.exited.then((code) => {
-        throw new Error(`${service} exited with ${code} during start; see ${this.logDir}/${service}.log`);
+        throw new Error(`${service} exited with ${code} during start; see ${logDir}/${service}.log`);
       }),
     ]);
-    return proc;
   }
 
   /** SIGTERM (graceful) or SIGKILL (a crash); resolves with the exit code. */
@@ -99,6 +118,8 @@ export class TestSystem {
     const proc = this.processes.get(service);
     if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return proc?.child.exitCode ?? null;
     proc.child.kill(signal);
+    // A process a test froze (SIGSTOP) acts on the signal only once it runs again.
+    proc.child.kill('SIGCONT');
     return proc.exited;
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboxEnvShape } from './outbox-env.ts';
 
 /** Settings every service takes from its environment. */
 export const baseEnvSchema = z.object({
@@ -25,6 +26,7 @@ export const baseEnvSchema = z.object({
   /** Consumer: attempts before a message goes to the dead-letter topic. */
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(4),
   CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(0).default(100),
+  ...outboxEnvShape,
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

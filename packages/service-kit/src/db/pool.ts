@@ -1,13 +1,17 @@
 import pg from 'pg';
+import { sessionSettings, type SessionLimits } from './session.ts';
 
 export type Pool = pg.Pool;
 export type Tx = pg.PoolClient;
 
-/** `connection`: a URL, or the settings databaseConfig derived from one (with TLS). */
-export function createPool(connection: string | pg.ClientConfig, onError: (error: Error) => void, max = 10): Pool {
+/**
+ * `connection`: a URL, or the settings databaseConfig derived from one (with TLS).
+ * `limits`: timeouts and keepalive every session gets (see sessionSettings); pg's defaults (none) without.
+ */
+export function createPool(connection: string | pg.ClientConfig, onError: (error: Error) => void, max = 10, limits?: SessionLimits): Pool {
   const config = typeof connection === 'string' ? { connectionString: connection } : connection;
   // Short connect timeout: readiness must flip quickly when the database goes away.
-  const pool = new pg.Pool({ ...config, max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ ...config, ...(limits && sessionSettings(limits)), max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
   // An idle connection the server closed is dropped from the pool; without a listener it would crash the process.
   pool.on('error', onError);
   return pool;

@@ -1,12 +1,13 @@
-import type pg from 'pg';
 import type { Logger } from 'pino';
-import { withTransaction, type Pool } from '../db/pool.ts';
+import type { Pool } from '../db/pool.ts';
 import { topicName } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import type { StringProducer } from './kafka.ts';
+import { PublishingLock } from './publishing-lock.ts';
 
 // One relay per service publishes at a time, so one order's events leave in the order they were written.
 const RELAY_LOCK = 727_001;
+const MAX_BACKOFF_MS = 2_000;
 
 export interface RelayOptions {
   pool: Pool;
@@ -14,81 +15,146 @@ export interface RelayOptions {
   topicPrefix: string;
   batchSize: number;
   pollMs: number;
+  /** How long a silent holder keeps the publishing lock (see PublishingLock); 10 s if left out. */
+  leaseMs?: number;
   log: Logger;
   metrics: Metrics;
 }
 
 /**
- * Publishes outbox rows to Kafka after their transaction committed. A crash between send and the
- * "published" mark re-sends the batch on restart: delivery is at least once, consumers are idempotent.
+ * What this replica's relay is doing:
+ * - publishing: it holds the service's publishing lock and its last attempt succeeded (or found nothing to send);
+ * - standby: another replica holds the lock;
+ * - failing: its last attempt failed, on the broker or the database (`reason`).
+ */
+export type RelayState = 'starting' | 'publishing' | 'standby' | 'failing' | 'stopped';
+export type FailureReason = 'broker' | 'database';
+
+class BrokerError extends Error {
+  constructor(cause: unknown) {
+    super('publishing to Kafka failed', { cause });
+  }
+}
+
+interface OutboxRow {
+  seq: string;
+  topic: string;
+  key: string;
+  type: string;
+  payload: unknown;
+}
+
+/**
+ * Publishes outbox rows to Kafka after their transaction committed. No transaction is open while a
+ * batch is sent: the rows are read, sent, then marked, each in the lock's session. A crash (or a
+ * lost lock) between send and mark re-sends the batch: delivery is at least once, consumers dedupe.
  */
 export class OutboxRelay {
   #opts: RelayOptions;
+  #lock: PublishingLock;
   #running = false;
   #loop?: Promise<void>;
   #wake?: () => void;
-  #listener?: pg.PoolClient;
-  healthy = true;
+  #failingSince?: number;
+  #yieldUntil = 0;
+  state: RelayState = 'starting';
+  reason?: FailureReason;
 
   constructor(opts: RelayOptions) {
     this.#opts = opts;
+    this.#lock = new PublishingLock({
+      pool: opts.pool,
+      key: RELAY_LOCK,
+      leaseMs: opts.leaseMs ?? 10_000,
+      channel: 'outbox',
+      onNotify: () => this.#wake?.(),
+      log: opts.log,
+    });
   }
 
   async start(): Promise<void> {
     this.#running = true;
-    await this.#listen();
     this.#loop = this.#run();
   }
 
-  /** LISTEN for new outbox rows; without it the relay still polls, only more slowly. */
-  async #listen(): Promise<void> {
-    const client = await this.#opts.pool.connect();
-    client.on('notification', () => this.#wake?.());
-    client.on('error', () => {
-      if (this.#listener === client) this.#listener = undefined;
-      client.release(true);
-    });
-    await client.query('LISTEN outbox');
-    this.#listener = client;
-  }
-
-  /** Publishes one batch; returns how many events left. */
+  /** Publishes one batch if this replica holds (or can take) the lock; returns how many events left. */
   async drainOnce(): Promise<number> {
-    const { pool, producer, topicPrefix, batchSize, metrics } = this.#opts;
-    return withTransaction(pool, async (tx) => {
-      const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [RELAY_LOCK]);
-      if (!lock.rows[0]?.ok) return 0;
-      const { rows } = await tx.query<{ seq: string; topic: string; key: string; type: string; payload: unknown }>(
-        `SELECT seq, topic, key, type, payload FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
-        [batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await producer.send({
+    const { producer, topicPrefix, batchSize, metrics } = this.#opts;
+    // After giving the lock up (see #fail), leave it to the other replicas for a while.
+    const held = Date.now() >= this.#yieldUntil && (await this.#lock.acquire());
+    metrics.relayLeader.set(held ? 1 : 0);
+    if (!held) return this.#settle('standby', 0);
+    const { rows } = await this.#lock.query<OutboxRow>(
+      'SELECT seq, topic, key, type, payload FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1',
+      [batchSize],
+    );
+    if (rows.length === 0) return this.#settle('publishing', 0);
+    await producer
+      .send({
         messages: rows.map((r) => ({
           topic: topicName(topicPrefix, r.topic),
           key: r.key,
           value: JSON.stringify(r.payload),
           headers: { 'event-type': r.type },
         })),
+      })
+      .catch((error: unknown) => {
+        throw new BrokerError(error);
       });
-      await tx.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
-      metrics.published.inc(rows.length);
-      return rows.length;
-    });
+    // A holder that lost the lock mid-send fails here; its successor has sent these rows as well.
+    await this.#lock.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[]) AND published_at IS NULL', [
+      rows.map((r) => r.seq),
+    ]);
+    metrics.published.inc(rows.length);
+    return this.#settle('publishing', rows.length);
+  }
+
+  #settle(state: RelayState, sent: number): number {
+    if (this.state === 'failing' && state === 'publishing') this.#opts.log.info('outbox relay publishes again');
+    this.#failingSince = undefined;
+    this.state = state;
+    this.reason = undefined;
+    return sent;
+  }
+
+  #fail(error: unknown): void {
+    const reason: FailureReason = error instanceof BrokerError ? 'broker' : 'database';
+    this.#opts.metrics.publishFailures.inc({ reason });
+    this.#opts.metrics.relayLeader.set(this.#lock.held ? 1 : 0);
+    // Logged when the failure starts or changes kind, not at every poll of an outage.
+    if (this.state !== 'failing' || this.reason !== reason) {
+      this.#opts.log.warn({ err: error, reason }, 'outbox relay could not publish; will retry');
+    }
+    this.state = 'failing';
+    this.reason = reason;
+    // A holder whose sends keep failing may be the only replica cut off from the broker: after a
+    // lease of failures it hands the lock on, so a replica that can reach Kafka gets to publish.
+    const now = Date.now();
+    this.#failingSince ??= now;
+    const leaseMs = this.#opts.leaseMs ?? 10_000;
+    if (reason === 'broker' && this.#lock.held && now - this.#failingSince >= leaseMs) {
+      this.#opts.log.warn({ failingForMs: now - this.#failingSince }, 'outbox relay gives up the publishing lock so another replica can try');
+      this.#lock.release();
+      this.#opts.metrics.relayLeader.set(0);
+      this.#yieldUntil = now + leaseMs;
+      this.#failingSince = undefined;
+    }
   }
 
   async #run(): Promise<void> {
+    let failures = 0;
     while (this.#running) {
       let sent = 0;
       try {
-        if (!this.#listener) await this.#listen();
         sent = await this.drainOnce();
-        this.healthy = true;
+        failures = 0;
       } catch (error) {
-        this.healthy = false;
-        this.#opts.log.warn({ err: error }, 'outbox relay could not publish; will retry');
+        this.#fail(error);
+        failures++;
       }
-      if (sent === 0 && this.#running) await this.#sleep(this.#opts.pollMs);
+      // During an outage, attempts back off (up to MAX_BACKOFF_MS) instead of hammering a broker that is down.
+      const pause = failures > 0 ? Math.min(MAX_BACKOFF_MS, this.#opts.pollMs * 2 ** (failures - 1)) : this.#opts.pollMs;
+      if (sent === 0 && this.#running) await this.#sleep(pause);
     }
   }
 
@@ -103,7 +169,7 @@ export class OutboxRelay {
     });
   }
 
-  /** Stops after the batch in flight, then publishes what is left once more. */
+  /** Stops after the batch in flight, publishes what is left once more, and gives the lock up. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake?.();
@@ -113,8 +179,8 @@ export class OutboxRelay {
     } catch (error) {
       this.#opts.log.warn({ err: error }, 'outbox relay stopped with events unpublished; they go out on next start');
     }
-    const listener = this.#listener;
-    this.#listener = undefined;
-    listener?.release();
+    this.#lock.release();
+    this.#opts.metrics.relayLeader.set(0);
+    this.state = 'stopped';
   }
 }

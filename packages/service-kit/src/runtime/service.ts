@@ -3,10 +3,12 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { parseServiceFile, type ServiceEntry } from '@msa/catalog';
-import { baseEnvSchema, loadEnv, type BaseEnv } from '../config/env.ts';
+import { baseEnvSchema, EnvError, loadEnv, type BaseEnv } from '../config/env.ts';
+import { checkOutboxEnv } from '../config/outbox-env.ts';
 import { databaseConfig } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool, type Pool, type Tx } from '../db/pool.ts';
+import { sessionLimitsFromEnv } from '../db/session.ts';
 import { newEnvelope } from '../events/envelope.ts';
 import { enqueue } from '../events/outbox.ts';
 import { topicName } from '../events/topics.ts';
@@ -15,8 +17,8 @@ import { createLogger, type Logger } from '../logger.ts';
 import { kafkaConnectionOptions } from '../messaging/connection.ts';
 import { IdempotentConsumer, type HandlerMap } from '../messaging/consumer.ts';
 import { createProducer, type StringProducer } from '../messaging/kafka.ts';
-import { OutboxRelay } from '../messaging/relay.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
+import { createOutboxParts } from './outbox-parts.ts';
 
 export interface ServiceContext<E extends BaseEnv = BaseEnv> {
   env: E;
@@ -73,12 +75,14 @@ export async function startService<E extends BaseEnv>(
   const entry = readEntry(def.dir);
   const env = loadEnv((def.envSchema ?? baseEnvSchema) as z.ZodType<E>, { SERVICE_NAME: entry.name, PORT: String(entry.port), ...rawEnv });
   // Settings that span variables are checked here, before anything connects.
+  const envIssues = checkOutboxEnv(env);
+  if (envIssues.length > 0) throw new EnvError(envIssues);
   const kafka = kafkaConnectionOptions({ auth: env.KAFKA_AUTH, region: env.AWS_REGION });
   const database = await databaseConfig(env.DATABASE_URL);
   const log = createLogger(entry.name, env.LOG_LEVEL);
   const metrics = createMetrics(entry.name);
   await migrate(database, path.join(def.dir, entry.database.migrations), log);
-  const pool = createPool(database, (err) => log.warn({ err }, 'idle database connection lost'));
+  const pool = createPool(database, (err) => log.warn({ err }, 'idle database connection lost'), 10, sessionLimitsFromEnv(env));
   const producer = createProducer(`${entry.name}-producer`, env.KAFKA_BROKERS, kafka);
   const ctx: ServiceContext<E> = {
     env,
@@ -97,7 +101,7 @@ export async function startService<E extends BaseEnv>(
 
   const handlers = def.handlers?.(ctx) ?? {};
   assertTopics(entry, handlers);
-  const relay = new OutboxRelay({ pool, producer, topicPrefix: env.TOPIC_PREFIX, batchSize: env.OUTBOX_BATCH_SIZE, pollMs: env.OUTBOX_POLL_MS, log, metrics });
+  const outbox = createOutboxParts(env, pool, producer, log, metrics);
   const consumer =
     Object.keys(handlers).length > 0
       ? new IdempotentConsumer({
@@ -129,12 +133,12 @@ export async function startService<E extends BaseEnv>(
     readinessChecks: [
       { name: 'database', check: async () => void (await pool.query('SELECT 1')) },
       { name: 'kafka', check: async () => void (await producer.metadata({ topics: kafkaTopics, forceUpdate: true, retries: 0 })) },
-      { name: 'outbox', check: async () => { if (!relay.healthy) throw new Error('relay cannot publish'); } },
+      outbox.readiness,
       ...(def.checks?.(ctx) ?? []),
     ],
   });
   await def.routes(app, ctx);
-  await relay.start();
+  await outbox.start();
   await consumer?.start();
   await app.listen({ host: env.HOST, port: env.PORT });
   const address = app.server.address();
@@ -151,7 +155,7 @@ export async function startService<E extends BaseEnv>(
       log.debug('consumer stopped');
       await app.close(); // waits for in-flight requests
       log.debug('http server closed');
-      await relay.stop(); // publishes what those requests wrote
+      await outbox.stop(); // publishes what those requests wrote
       log.debug('outbox relay stopped');
       await def.onStop?.();
       await producer.close().catch(() => undefined);
