@@ -2,7 +2,8 @@
 # Everything the test suite needs on this machine, installed when missing and started when stopped.
 # Idempotent and quick on a machine that has it all; on a fresh one it installs:
 #   npm dependencies (with Node 24 itself), PostgreSQL (Debian) and Kafka (Maven Central) via the
-#   servers command, the Pulumi CLI (built from the Go module proxy), actionlint and zizmor.
+#   servers command, the Pulumi CLI (built from the Go module proxy), actionlint and zizmor,
+#   and schemathesis (PyPI, hash-pinned).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -22,3 +23,6 @@ bash tools/pulumi/setup.sh
 
 step "workflow linters: actionlint, zizmor"
 bash pipelines/scripts/install-workflow-linters.sh
+
+step "API fuzzer: schemathesis (pinned by hash)"
+bash tools/schemathesis/setup.sh

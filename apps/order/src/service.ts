@@ -4,6 +4,7 @@ import { Dependency, type ServiceDefinition } from '@msa/service-kit';
 import { orderEnvSchema, type OrderEnv } from './env.ts';
 import { getOrderRoute } from './get-order/get-order.http.ts';
 import { placeOrderRoute } from './place-order/place-order.http.ts';
+import { dependenciesSchema } from './dependencies.schema.ts';
 import { sagaHandlers } from './saga/apply-saga-event.ts';
 
 const dir = path.resolve(import.meta.dirname, '..');
@@ -30,9 +31,7 @@ export const orderService: ServiceDefinition<OrderEnv> = {
     const dep = delivery;
     placeOrderRoute(app, ctx, dep);
     getOrderRoute(app, ctx);
-    app.get('/dependencies', { schema: { summary: 'State of the circuit breaker of each synchronous dependency' } }, async () => ({
-      delivery: { state: dep.state },
-    }));
+    app.get('/dependencies', { schema: dependenciesSchema }, async () => ({ delivery: { state: dep.state } }));
   },
   onStop: () => delivery?.shutdown(),
 };

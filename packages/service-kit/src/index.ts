@@ -16,7 +16,10 @@ export { sessionSettings, sessionLimitsFromEnv, type SessionLimits } from './db/
 export { IdempotentConsumer, PermanentError, type EventHandler, type HandlerMap } from './messaging/consumer.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { createHttpApp, type Check } from './http/app.ts';
-export { DomainError, NotFoundError, ConflictError } from './http/errors.ts';
+export { DomainError, NotFoundError, ConflictError, UnprocessableError, ServiceUnavailableError } from './http/errors.ts';
+export { problemSchema, PROBLEM_MEDIA_TYPE, type Problem, type FieldProblem } from './http/problem.ts';
+export { problemResponse } from './http/responses.ts';
+export { isDatabaseUnavailable } from './http/database-unavailable.ts';
 export { Dependency, type BreakerState } from './http/dependency.ts';
 export { startService, runService, type ServiceContext, type ServiceDefinition, type RunningService } from './runtime/service.ts';
-export { jsonSchema } from './http/schema.ts';
+export { jsonSchema, storableText, STORABLE_TEXT } from './http/schema.ts';

@@ -8,8 +8,9 @@ export function getOrderRoute(app: FastifyInstance, ctx: ServiceContext): void {
     '/orders/:id',
     {
       schema: {
+        operationId: 'getOrder',
         summary: 'An order, its status and the events that moved it',
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+        params: { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' } } },
         response: { 200: orderSchema },
       },
     },

@@ -1,26 +1,32 @@
-import { jsonSchema, NotFoundError, type Dependency, type ServiceContext } from '@msa/service-kit';
+import { jsonSchema, NotFoundError, problemResponse, type Dependency, type ServiceContext } from '@msa/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { orders } from '../order.repository.ts';
 import type { OrderEnv } from '../env.ts';
-import { orderSchema } from '../get-order/order.schema.ts';
-import { placeOrderBody, type PlaceOrderBody } from './place-order.schema.ts';
+import { locationHeader, orderSchema } from '../get-order/order.schema.ts';
+import { placeOrderBody, placeOrderHeaders, type PlaceOrderBody } from './place-order.schema.ts';
 import { placeOrder } from './place-order.service.ts';
 
 export function placeOrderRoute(app: FastifyInstance, ctx: ServiceContext<OrderEnv>, delivery: Dependency): void {
-  app.post<{ Body: PlaceOrderBody }>(
+  app.post<{ Body: PlaceOrderBody; Headers: { 'idempotency-key'?: string } }>(
     '/orders',
     {
       schema: {
+        operationId: 'placeOrder',
         summary: 'Place an order; it starts PENDING and the saga moves it on',
+        headers: placeOrderHeaders,
         body: jsonSchema(placeOrderBody),
-        response: { 201: orderSchema },
+        response: {
+          201: { description: 'The order was created', headers: locationHeader, ...orderSchema },
+          200: { description: 'The order this Idempotency-Key created before (same body)', headers: locationHeader, ...orderSchema },
+          422: problemResponse('The Idempotency-Key was used before for a different body'),
+        },
       },
     },
     async (req, reply) => {
-      const id = await placeOrder(ctx, delivery, req.body);
-      const order = await orders.find(ctx.pool, id);
-      if (!order) throw new NotFoundError('order', id);
-      reply.status(201).header('location', `/orders/${id}`);
+      const placed = await placeOrder(ctx, delivery, req.body, req.headers['idempotency-key']);
+      const order = await orders.find(ctx.pool, placed.id);
+      if (!order) throw new NotFoundError('order', placed.id);
+      reply.status(placed.created ? 201 : 200).header('location', `/orders/${placed.id}`);
       return order;
     },
   );

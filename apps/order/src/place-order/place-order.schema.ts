@@ -1,20 +1,34 @@
+import { storableText } from '@msa/service-kit';
 import { z } from 'zod';
+
+/** The same form inventory keeps its stock under, so an order can only name a sku that could exist. */
+export const sku = z.string().regex(/^[a-z0-9-]{1,64}$/);
 
 export const placeOrderBody = z
   .object({
     items: z
-      .array(
-        z
-          .object({
-            sku: z.string().min(1).max(64),
-            quantity: z.number().int().min(1).max(1000),
-          })
-          .strict(),
-      )
+      .array(z.object({ sku, quantity: z.number().int().min(1).max(1000) }).strict())
       .min(1)
       .max(50),
-    address: z.string().min(1).max(200),
+    address: storableText(1, 200),
   })
   .strict();
 
 export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
+
+/**
+ * `Idempotency-Key`: a client's retry of the same order with the same key gets the same order back.
+ * Visible ASCII, as the HTTP header field allows without quoting; a UUID fits.
+ */
+export const placeOrderHeaders = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[!-~]+$',
+      description: 'Repeating a request with the same key and body returns the same order (200); with another body it is refused (422)',
+    },
+  },
+} as const;

@@ -1,14 +1,19 @@
-/** Expected failures with a stable code; the error handler maps each to its HTTP status. */
+/**
+ * Expected failures with a stable code; the error handler maps each to its HTTP status and a
+ * problem-details body. `fields` names what the client got wrong, where there is such a thing.
+ */
 export class DomainError extends Error {
   readonly code: string;
   readonly status: number;
   readonly details?: unknown;
-  constructor(code: string, status: number, message: string, details?: unknown) {
+  readonly fields?: { field: string; message: string }[];
+  constructor(code: string, status: number, message: string, details?: unknown, fields?: { field: string; message: string }[]) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.status = status;
     this.details = details;
+    this.fields = fields;
   }
 }
 
@@ -21,5 +26,21 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(message: string, details?: unknown) {
     super('CONFLICT', 409, message, details);
+  }
+}
+
+/** The request is well formed but cannot be applied (for example an idempotency key reused for another body). */
+export class UnprocessableError extends DomainError {
+  constructor(code: string, message: string, field?: string) {
+    super(code, 422, message, undefined, field ? [{ field, message }] : undefined);
+  }
+}
+
+/** A dependency this request needs (the service's own database) is away; the client may retry later. */
+export class ServiceUnavailableError extends DomainError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 5) {
+    super('SERVICE_UNAVAILABLE', 503, message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
