@@ -6,6 +6,7 @@ import { errorHandler } from './error-handler.ts';
 import { ServiceUnavailableError } from './errors.ts';
 import { installNotFoundHandler } from './method-not-allowed.ts';
 import { clientErrorHandler } from './client-error.ts';
+import { installJsonBodyParser } from './json-body.ts';
 import { withErrorResponses } from './responses.ts';
 
 export interface Check {
@@ -53,6 +54,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   app.setErrorHandler(errorHandler);
   app.addHook('onRoute', withErrorResponses);
   installNotFoundHandler(app as unknown as FastifyInstance);
+  installJsonBodyParser(app as unknown as FastifyInstance);
   // A keep-alive connection whose request was in flight at close would hold close() open forever:
   // once closing, every response tells the client to hang up.
   let draining = false;

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './database-unavailable.ts';
 import { DomainError, ServiceUnavailableError } from './errors.ts';
 import { problem, sendProblem, type FieldProblem } from './problem.ts';
+import { STORABLE_TEXT, STORABLE_TEXT_MESSAGE } from './schema.ts';
 
 /** Turns ajv's instancePath ("/items/0/quantity") and missing/extra property into a dotted field name. */
 function fieldsOf(error: FastifyError): FieldProblem[] {
@@ -11,7 +12,9 @@ function fieldsOf(error: FastifyError): FieldProblem[] {
     const params = (v.params as { missingProperty?: string; additionalProperty?: string }) ?? {};
     const extra = params.missingProperty ?? params.additionalProperty;
     const field = [error.validationContext, base, extra].filter(Boolean).join('.');
-    return { field, message: v.message ?? 'is invalid' };
+    const pattern = (v.params as { pattern?: string }).pattern;
+    const message = v.keyword === 'pattern' && pattern === STORABLE_TEXT.source ? STORABLE_TEXT_MESSAGE : (v.message ?? 'is invalid');
+    return { field, message };
   });
 }
 

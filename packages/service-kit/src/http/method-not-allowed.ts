@@ -22,7 +22,7 @@ export function installNotFoundHandler(app: FastifyInstance): void {
     for (const m of methods) known.add(m.toUpperCase());
   });
 
-  app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
+  const answer = (req: FastifyRequest, reply: FastifyReply) => {
     const path = req.url.split('?')[0] ?? '/';
     const found = router.find('GET', path);
     const allowed = found?.store as Set<string> | undefined;
@@ -32,5 +32,10 @@ export function installNotFoundHandler(app: FastifyInstance): void {
       return sendProblem(reply, p, { allow });
     }
     return sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', 'Not Found', `no route ${req.method} ${path}`, { instance: path }));
+  };
+  // Answered before the body is read: an unknown method with a body (QUERY) must not fail on its content-type first.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.is404) return answer(req, reply);
   });
+  app.setNotFoundHandler(answer);
 }

@@ -1,0 +1,10 @@
+import path from 'node:path';
+import { loadCatalog } from '@msa/catalog';
+import { buildService } from '@msa/service-kit/build';
+import { TestSystem } from '@msa/system-tests';
+const root = path.resolve(import.meta.dirname, '../..');
+for (const s of loadCatalog(root).services) await buildService(path.join(root, 'apps', s.name));
+const system = await TestSystem.start();
+for (const s of system.catalog.services) console.log(s.name, system.url(s.name));
+process.on('SIGTERM', async () => { await system.close(); process.exit(0); });
+setInterval(() => {}, 1e6);
