@@ -25,6 +25,19 @@ describe('the delivery HTTP API', () => {
     expect(res.json.fields).toEqual([{ field: 'querystring.address', message: "must have required property 'address'" }]);
   });
 
+  it('refuses an address the stores cannot hold (a NUL) or given twice, naming the query field', async () => {
+    const nul = await request('GET', url('/quotes?address=a%00b'));
+    expect(nul.status).toBe(400);
+    expect(nul.json.fields[0].field).toBe('querystring.address');
+    expect((await request('GET', url('/quotes?address=a&address=b'))).json.fields[0].field).toBe('querystring.address');
+  });
+
+  it('answers 405 with Allow for a method /quotes does not take', async () => {
+    const res = await request('POST', url('/quotes'), {});
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   it('answers 404 for the delivery of an unknown order', async () => {
     expect((await request('GET', url('/deliveries/00000000-0000-4000-8000-000000000000'))).status).toBe(404);
   });

@@ -27,6 +27,9 @@ describe('the inventory HTTP API', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.fields).toEqual([{ field: 'body.available', message: 'must be >= 0' }]);
     expect((await request('GET', url('/stock/dragonfruit'))).status).toBe(404);
+    const text = await request('PUT', url('/stock/kiwi'), { available: '7' });
+    expect(text.json.fields).toEqual([{ field: 'body.available', message: 'must be integer' }]);
+    expect((await request('GET', url('/stock/a%00b'))).json.fields[0].field).toBe('params.sku');
   });
 
   it('answers 404 for the reservation of an order it never saw', async () => {

@@ -6,3 +6,4 @@ export { createServiceDatabase, dropServiceDatabase, createTopics, deleteTopics 
 export { sendRaw, readTopic, envelope, type ReadMessage } from './kafka.ts';
 export { metric, parseMetrics, type Sample } from './metrics.ts';
 export { advisoryLockHolder } from './locks.ts';
+export { fuzzService, fuzzSummary, schemathesisPaths, SUITE_BUDGET, type FuzzOptions, type FuzzReport } from './schemathesis.ts';
