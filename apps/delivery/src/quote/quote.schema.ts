@@ -1,7 +1,7 @@
 import { storableText } from '@msa/service-kit';
 import { z } from 'zod';
 
-export const quoteQuery = z.object({ address: storableText(1, 200) }).strict();
+export const quoteQuery = z.object({ address: storableText(1, 200).meta({ examples: ['1 Main Street'] }) }).strict();
 export const orderIdParams = z.object({ orderId: z.uuid() }).strict();
 
 const strict = <P extends Record<string, unknown>>(properties: P) =>

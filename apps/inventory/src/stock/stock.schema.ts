@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-export const skuParams = z.object({ sku: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict();
-export const setStockBody = z.object({ available: z.number().int().min(0).max(1_000_000) }).strict();
+export const skuParams = z.object({ sku: z.string().regex(/^[a-z0-9-]{1,64}$/).meta({ examples: ['apple'] }) }).strict();
+export const setStockBody = z.object({ available: z.number().int().min(0).max(1_000_000) }).strict().meta({ examples: [{ available: 25 }] });
 export const orderIdParams = z.object({ orderId: z.uuid() }).strict();
 
 const strict = <P extends Record<string, unknown>>(properties: P, required: string[] = Object.keys(properties)) =>

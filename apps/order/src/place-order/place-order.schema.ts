@@ -12,7 +12,8 @@ export const placeOrderBody = z
       .max(50),
     address: storableText(1, 200),
   })
-  .strict();
+  .strict()
+  .meta({ examples: [{ items: [{ sku: 'apple', quantity: 2 }], address: '1 Main Street' }] });
 
 export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
 
@@ -28,6 +29,7 @@ export const placeOrderHeaders = {
       minLength: 1,
       maxLength: 255,
       pattern: '^[!-~]+$',
+      examples: ['6f1c2a9e-7d4b-4f5e-9a7c-1b2d3e4f5a6b'],
       description: 'Repeating a request with the same key and body returns the same order (200); with another body it is refused (422)',
     },
   },
