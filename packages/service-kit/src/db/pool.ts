@@ -20,15 +20,24 @@ export function createPool(connection: string | pg.ClientConfig, onError: (error
 /** Runs fn in one transaction: a state change and its outbox rows commit together, or not at all. */
 export async function withTransaction<T>(pool: Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no listener of the pool's: a server that ends the session between two
+  // queries (a restart, pg_terminate_backend) would otherwise crash the process with an 'error' event.
+  // The failure reaches fn through its next query; the broken client is destroyed, not pooled.
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (!broken) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken ?? false);
   }
 }

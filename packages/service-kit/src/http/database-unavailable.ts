@@ -4,7 +4,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 // 08 connection exception, 57P01-57P03 shutdown / cannot connect now, 53300 too many connections.
 const SQLSTATE_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 // pg's own messages when a pooled connection could not be had or died under a query.
-const PG_MESSAGES = [/timeout exceeded when trying to connect/i, /connection terminated/i, /Connection terminated unexpectedly/i, /Client has encountered a connection error/i];
+// The last: a database closed to new sessions (ALTER DATABASE ... ALLOW_CONNECTIONS false, SQLSTATE 55000).
+const PG_MESSAGES = [/timeout exceeded when trying to connect/i, /connection terminated/i, /Client has encountered a connection error/i, /is not currently accepting connections/i];
 
 /** True when an error means the database could not be reached, so a retry later may succeed (503, not 500). */
 export function isDatabaseUnavailable(error: unknown): boolean {
