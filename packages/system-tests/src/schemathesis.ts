@@ -19,7 +19,8 @@ export interface FuzzOptions {
 export interface FuzzReport {
   service: string;
   exitCode: number;
-  seed: number;
+  /** As a string: schemathesis draws 128-bit seeds, beyond a JavaScript number's exact range. */
+  seed: string;
   seconds: number;
   operations: { total: number; tested: number };
   phases: Record<string, string>;
@@ -59,9 +60,9 @@ export async function fuzzService(root: string, service: string, openapiUrl: str
     (error: { stdout?: string; stderr?: string; code?: number }) => ({ stdout: error.stdout ?? '', stderr: `${error.stderr ?? ''}\nexit ${error.code}` }),
   );
   writeFileSync(log, `${out.stdout}\n${out.stderr}`);
-  const r = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+  const text = readFileSync(reportFile, 'utf8');
+  const r = JSON.parse(text) as {
     exit_code: number;
-    seed: number;
     running_time: number;
     operations: { total: number; tested: number };
     phases: Record<string, { status: string }>;
@@ -72,7 +73,7 @@ export async function fuzzService(root: string, service: string, openapiUrl: str
   return {
     service,
     exitCode: r.exit_code,
-    seed: r.seed,
+    seed: /"seed":\s*(\d+)/.exec(text)?.[1] ?? 'unknown',
     seconds: Math.round(r.running_time * 10) / 10,
     operations: { total: r.operations.total, tested: r.operations.tested },
     phases: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, v.status])),
