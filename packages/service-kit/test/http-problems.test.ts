@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,21 @@ describe('every error is RFC 9457 problem details naming the field at fault', ()
     const withParam = await app.inject({ method: 'PUT', url: '/things/anything', headers: { 'content-type': 'text/plain' }, payload: 'x' });
     expectProblem(withParam, 405, 'METHOD_NOT_ALLOWED');
     expect(withParam.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('answers a request that is not HTTP at all with problem details too (before any route)', async () => {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP\r\n\r\n'));
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toMatchObject({ status: 400, code: 'MALFORMED_REQUEST' });
   });
 
   it('answers 404 naming the resource, and 400 naming a path parameter that is not one', async () => {
