@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -42,6 +42,7 @@ export function schemathesisPaths(root: string): { bin: string; config: string }
  */
 export async function fuzzService(root: string, service: string, openapiUrl: string, opts: FuzzOptions): Promise<FuzzReport> {
   const { bin, config } = schemathesisPaths(root);
+  if (!existsSync(bin)) throw new Error(`schemathesis is not installed at ${bin}: run bash tools/schemathesis/setup.sh (npm test's setup does)`);
   mkdirSync(opts.outDir, { recursive: true });
   const reportFile = path.join(opts.outDir, `schemathesis-${service}.json`);
   const log = path.join(opts.outDir, `schemathesis-${service}.txt`);
