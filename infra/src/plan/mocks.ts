@@ -11,6 +11,8 @@ export interface CapturedResource {
   secretPaths: string[];
   /** What it waits for (dependsOn and the resources its inputs come from), as `type::name`; filled in once the run settles. */
   dependencies?: string[];
+  /** Registered with `protect: true`: `pulumi destroy` would refuse to delete it. */
+  protect?: boolean;
 }
 
 /** The marker Pulumi puts on a secret value when it crosses to the engine. */

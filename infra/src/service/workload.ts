@@ -43,8 +43,9 @@ export class Workload extends pulumi.ComponentResource {
     }, parent);
     const deployment = new k8s.apps.v1.Deployment(`${name}-deploy`, {
       metadata: meta,
+      // No replicas: the HPA owns the count. Setting both makes every `up` fight the HPA over the field
+      // (server-side apply conflict, pulumi-kubernetes#2491); the first rollout starts one pod and the HPA raises it to min.
       spec: {
-        replicas: args.replicas.min,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: podTemplate({ service: svc, image: args.image, labels: args.labels, serviceAccountName: args.serviceAccountName, databaseSecretName: secret.metadata.name, env: args.env }),
