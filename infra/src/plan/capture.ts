@@ -42,6 +42,8 @@ export async function captureStack(stack: string, options: CaptureOptions): Prom
   try {
     const outputs = await program({ catalogRoot: options.catalogRoot });
     await settle(outputs);
+    // Resources that wait for others (dependsOn) may still be registering once the outputs are known.
+    await pulumi.runtime.disconnect();
     for (const r of resources) {
       const registered = dependencies.get(`${r.type}::${r.name}`);
       r.dependencies = registered?.dependencies ?? [];

@@ -71,7 +71,8 @@ export class Microservice extends pulumi.ComponentResource {
         ...calleeUrls(svc, host.prefix.namespace),
       },
       labels,
-    }, { ...parent, dependsOn: [roles.job] });
+      startAfter: [roles.job],
+    }, parent);
     this.databaseAddress = db.address;
     this.databasePassword = db.password;
     this.namespace = identity.namespace;
