@@ -3,14 +3,14 @@ import * as pulumi from '@pulumi/pulumi';
 
 /**
  * What the job runs as the RDS master user, with psql variables `app_role` and `app_password`: the service's own role
- * (created once, its password set every run), made owner of the database (so it may create its tables in `public`,
+ * (created once, without SUPERUSER, CREATEDB or CREATEROLE; its password set every run), made owner of the database (so it may create its tables in `public`,
  * which PostgreSQL 15+ gives to the database owner), and no one else may connect. Idempotent: a rerun changes nothing
  * but the password. Tested against the real PostgreSQL with a non-superuser master, as RDS has
  * (infra/test/database-roles.test.ts).
  */
 export const ROLE_BOOTSTRAP_SQL = `
 SELECT format('CREATE ROLE %I LOGIN', :'app_role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'app_role') \\gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', :'app_role', :'app_password') \\gexec
+SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'app_role', :'app_password') \\gexec
 SELECT format('GRANT %I TO CURRENT_USER', :'app_role') WHERE NOT pg_has_role(CURRENT_USER, :'app_role', 'MEMBER') \\gexec
 SELECT format('ALTER DATABASE %I OWNER TO %I', current_database(), :'app_role') \\gexec
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database()) \\gexec
