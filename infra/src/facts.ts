@@ -19,5 +19,6 @@ export const facts = {
   rdsPostgres: () => fact<{ majorsOnStandardSupport: string[]; minorsNotCreatable: string[] }>('rds-postgres.json'),
   mskIam: () => fact<{ resourceOf: Record<string, string>; useCases: Record<string, string[]> }>('msk-iam.json'),
   eksAccess: () => fact<{ policies: Record<string, { arn: string; readsSecrets: boolean; writes: boolean }> }>('eks-access.json').policies,
+  eksAddons: () => fact<{ notInstalledByEks: string[]; addonNames: { metricsServer: string; vpcCni: string } }>('eks-addons.json'),
   podNetworking: () => fact<{ podSecurityGroupsNeed: { dns: { protocols: string[]; port: number } }; autoModeSupportsPodSecurityGroups: boolean }>('eks-pod-networking.json'),
 };

@@ -137,7 +137,10 @@ describe.each(CLOUD_STACKS)('%s: the cloud stack against upstream facts', (stack
     const cluster = one('aws:eks/cluster:Cluster');
     const hpas = ofType(c, HPA);
     expect(hpas.length).toBe(catalog.services.length);
-    expect(ofType(c, ADDON).map((a) => a.inputs.addonName)).toContain('metrics-server');
+    // EKS installs no metrics-server (eks-addons.json): without it the HPA has no CPU figures and never scales.
+    const addons = facts.eksAddons();
+    expect(addons.notInstalledByEks).toContain(addons.addonNames.metricsServer);
+    expect(ofType(c, ADDON).map((a) => a.inputs.addonName)).toContain(addons.addonNames.metricsServer);
     for (const h of hpas) {
       const target = ofType(c, 'kubernetes:apps/v1:Deployment').find((d) => d.inputs.metadata.namespace === h.inputs.metadata.namespace && d.inputs.metadata.name === h.inputs.spec.scaleTargetRef.name)!;
       expect(target.inputs.spec.replicas, `${h.name}: the HPA owns spec.replicas`).toBeUndefined();
