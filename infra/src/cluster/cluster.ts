@@ -32,7 +32,6 @@ export class Cluster extends pulumi.ComponentResource {
    * the HPAs read, and the access entries the deploying role authenticates with.
    */
   readonly ready: pulumi.Resource[];
-  readonly nodeGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:cluster:Cluster', name, {}, opts);
@@ -83,7 +82,6 @@ export class Cluster extends pulumi.ComponentResource {
 
     this.ready = [cni, nodes, metrics, ...access];
     this.name = cluster.name;
-    this.nodeGroupName = nodes.nodeGroupName;
     this.securityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);
     this.oidcProviderArn = oidc.arn;
     this.oidcIssuer = issuer.apply((u) => u.replace(/^https:\/\//, ''));
