@@ -9,6 +9,7 @@ import { assertKnownStack, parseWith, readRawConfig } from './config/read.ts';
 import { planServices } from './config/services.ts';
 import { LOCAL_PROGRAM_DIR, stackConfigSchema } from './config/stack-schema.ts';
 import { listStacks } from './config/stacks.ts';
+import { deployRegistry, type RegistryStackConfig } from './registry/registry.ts';
 
 export interface RunOptions {
   /** Folder whose apps/ holds the catalog; the repository root by default (tests point it at a temporary catalog). */
@@ -28,6 +29,7 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
     const config = parseWith(await stackConfigSchema(), stack, raw) as { target: string };
     const catalog = loadCatalog(options.catalogRoot ?? root);
     if (config.target === 'local') return await runLocal(config, catalog);
+    if (config.target === 'registry') return deployRegistry({ stack, environment: 'registry' }, config as RegistryStackConfig, catalog);
     const aws = config as AwsStackConfig;
     const plans = planServices(stack, aws, catalog);
     for (const name of Object.keys(aws.releases).filter((n) => !catalog.services.some((s) => s.name === n))) {

@@ -42,6 +42,24 @@ describe('bad input stops the program with a clear error and registers nothing',
     expect(c.resources).toEqual([]);
   });
 
+  it('a PostgreSQL minor version is refused: RDS retires minors and upgrades them itself', async () => {
+    const c = await capture('prod', { config: changed('prod', (cfg) => (cfg['msa:database'].engineVersion = '16.4')) });
+    expect(c.error).toBeInstanceOf(StackConfigError);
+    expect(c.error!.message).toContain('msa:database.engineVersion: the PostgreSQL major version only, such as "16"');
+    expect(c.resources).toEqual([]);
+  });
+
+  it('a Kubernetes API open to the internet, or a cluster without the pipeline roles, is refused', async () => {
+    const c = await capture('dev', { config: changed('dev', (cfg) => {
+      cfg['msa:cluster'].publicAccessCidrs = ['0.0.0.0/0'];
+      delete cfg['msa:cluster'].pipelineRoles.readOnly;
+    }) });
+    expect(c.error).toBeInstanceOf(StackConfigError);
+    expect(c.error!.message).toContain('msa:cluster.publicAccessCidrs.0: a range narrower than the whole internet');
+    expect(c.error!.message).toContain('msa:cluster.pipelineRoles.readOnly');
+    expect(c.resources).toEqual([]);
+  });
+
   it('a catalog entry that consumes a topic nobody produces names the file and the field', async () => {
     const root = copyCatalog();
     editService(root, 'delivery', (t) => t.replace('consumes: [inventory.events]', 'consumes: [inventory.events, billing.events]'));

@@ -43,14 +43,18 @@ describe('adding a service is adding a folder', () => {
 
     const types = added.map((r) => r.type);
     for (const t of [
-      'aws:rds/instance:Instance', 'aws:ecr/repository:Repository', 'aws:iam/role:Role', 'aws:iam/rolePolicy:RolePolicy',
-      'kubernetes:core/v1:Namespace', 'kubernetes:core/v1:ServiceAccount', 'kubernetes:core/v1:Secret',
-      'kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy', 'kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Service',
+      'aws:rds/instance:Instance', 'aws:iam/role:Role', 'aws:iam/rolePolicy:RolePolicy',
+      'kubernetes:core/v1:Namespace', 'kubernetes:core/v1:ServiceAccount', 'kubernetes:batch/v1:Job', 'kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Service',
       'kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'kubernetes:policy/v1:PodDisruptionBudget',
     ]) {
       expect(types.filter((x) => x === t), t).toHaveLength(1);
     }
     expect(types.filter((t) => t === 'aws:ec2/securityGroup:SecurityGroup')).toHaveLength(2);
+    // Its app pods and the job that creates its database role: each with its Secret and its SecurityGroupPolicy.
+    expect(types.filter((t) => t === 'kubernetes:core/v1:Secret')).toHaveLength(2);
+    expect(types.filter((t) => t === 'kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy')).toHaveLength(2);
+    // Images live in the shared registry: a new service adds no repository to any environment.
+    expect(types.filter((t) => t === 'aws:ecr/repository:Repository')).toEqual([]);
     expect(added.filter((r) => r.type === 'aws:msk/topic:Topic').map((r) => r.inputs.name).sort()).toEqual(['billing.dlq', 'billing.events']);
     const hpa = added.find((r) => r.type === 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')!;
     expect(hpa.inputs.spec.metrics[0].resource.target.averageUtilization).toBe(60);

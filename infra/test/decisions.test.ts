@@ -20,10 +20,12 @@ describe('subnetCidr carves fixed /+4 blocks', () => {
 
 describe('kafkaPolicy grants a service its own topics only', () => {
   const cluster = 'arn:aws:kafka:eu-central-1:123456789012:cluster/prod-kafka/uuid-1';
-  it('writes what it produces and its dead-letter topic, reads what it consumes, in its own groups', () => {
-    const doc = JSON.parse(kafkaPolicy(cluster, { produces: ['order.events'], consumes: ['inventory.events'], deadLetter: 'order.dlq', group: 'order' }));
+  it('writes what it produces and its dead-letter topic idempotently, reads what it consumes, in its own groups', () => {
+    const doc = JSON.parse(kafkaPolicy(cluster, { produces: ['order.events'], consumes: ['inventory.events'], deadLetter: 'order.dlq', group: 'order', idempotent: true }));
     expect(doc.Statement).toEqual([
       { Effect: 'Allow', Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], Resource: [cluster] },
+      // MSK checks an idempotent producer's producer-id request on the cluster, not on a topic.
+      { Effect: 'Allow', Action: ['kafka-cluster:WriteDataIdempotently'], Resource: [cluster] },
       { Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: [
         'arn:aws:kafka:eu-central-1:123456789012:topic/prod-kafka/uuid-1/order.events',
         'arn:aws:kafka:eu-central-1:123456789012:topic/prod-kafka/uuid-1/order.dlq',
@@ -33,10 +35,10 @@ describe('kafkaPolicy grants a service its own topics only', () => {
     ]);
   });
   it('gives a pure producer no read or group rights', () => {
-    const doc = JSON.parse(kafkaPolicy(cluster, { produces: ['audit.events'], consumes: [], group: 'audit' }));
+    const doc = JSON.parse(kafkaPolicy(cluster, { produces: ['audit.events'], consumes: [], group: 'audit', idempotent: true }));
     expect(doc.Statement.flatMap((s: { Action: string[] }) => s.Action)).not.toContain('kafka-cluster:ReadData');
   });
   it('rejects an ARN that is not an MSK cluster', () => {
-    expect(() => kafkaPolicy('arn:aws:s3:::bucket', { produces: ['x'], consumes: [], group: 'x' })).toThrow(/not an MSK cluster ARN/);
+    expect(() => kafkaPolicy('arn:aws:s3:::bucket', { produces: ['x'], consumes: [], group: 'x', idempotent: true })).toThrow(/not an MSK cluster ARN/);
   });
 });

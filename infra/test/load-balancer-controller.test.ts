@@ -32,7 +32,7 @@ describe.each(CLOUD_STACKS)('the %s stack runs one AWS Load Balancer Controller 
   beforeAll(async () => {
     c = await capture(stack);
     if (c.error) throw c.error;
-    const releases = ofType(c, HELM_RELEASE);
+    const releases = ofType(c, HELM_RELEASE).filter((r) => r.inputs.chart === 'aws-load-balancer-controller');
     expect(releases).toHaveLength(1);
     release = releases[0]!;
     const arn = release.inputs.values.serviceAccount.annotations['eks.amazonaws.com/role-arn'];

@@ -6,6 +6,9 @@ import { noCrossServiceDatabaseAccess } from '../policies/rules/no-cross-service
 import { noPublicDatabase } from '../policies/rules/no-public-database.ts';
 import { prodDeletionProtection } from '../policies/rules/prod-deletion-protection.ts';
 import { storageEncrypted } from '../policies/rules/storage-encrypted.ts';
+import { noMasterCredentialsInPods } from '../policies/rules/no-master-credentials-in-pods.ts';
+import { noOpenKubernetesApi } from '../policies/rules/no-open-kubernetes-api.ts';
+import { protectProdData } from '../policies/rules/protect-prod-data.ts';
 import type { Capture } from '../src/plan/capture.ts';
 import { RunningPolicyPack } from './policy-runtime.ts';
 import { asPolicyResources, captureAll, CLOUD_STACKS } from './support.ts';
@@ -20,7 +23,7 @@ async function violations(policy: ResourceValidationPolicy | StackValidationPoli
     const validate = policy.validateResource;
     for (const r of resources) {
       for (const v of Array.isArray(validate) ? validate : validate ? [validate] : []) {
-        await v({ type: r.type, props: r.props, urn: r.urn, name: r.name } as unknown as ResourceValidationArgs, report);
+        await v({ type: r.type, props: r.props, urn: r.urn, name: r.name, opts: r.opts } as unknown as ResourceValidationArgs, report);
       }
     }
   }
@@ -109,6 +112,50 @@ describe('each policy catches what it is for', () => {
     const dev = resourcesOf('dev');
     expect(dev.filter((r) => r.type === 'kubernetes:apps/v1:Deployment').every((d) => !d.props.spec.template.spec.containers[0].image.includes('@sha256:'))).toBe(true);
     expect(await violations(imagesByDigest, dev)).toEqual([]);
+  });
+});
+
+describe('the rules every stack is held to', () => {
+  it("protect-prod-data: prod's VPC, cluster, brokers or a database registered without protect", async () => {
+    const rs = resourcesOf('prod');
+    for (const type of ['aws:ec2/vpc:Vpc', 'aws:eks/cluster:Cluster', 'aws:msk/cluster:Cluster', RDS]) find(rs, type).opts.protect = false;
+    expect((await violations(protectProdData, rs)).sort()).toEqual([
+      'prod EKS cluster is not protected; register it with protect: true so `pulumi destroy` cannot delete it',
+      'prod MSK cluster is not protected; register it with protect: true so `pulumi destroy` cannot delete it',
+      'prod VPC is not protected; register it with protect: true so `pulumi destroy` cannot delete it',
+      'prod database is not protected; register it with protect: true so `pulumi destroy` cannot delete it',
+    ]);
+    // Elsewhere nothing is protected, and nothing has to be.
+    expect(resourcesOf('staging').some((r) => r.opts.protect)).toBe(false);
+    expect(await violations(protectProdData, resourcesOf('staging'))).toEqual([]);
+  });
+
+  it('no-open-kubernetes-api: a public endpoint without CIDRs, or open to the whole internet', async () => {
+    const rs = resourcesOf('dev');
+    const vpc = find(rs, 'aws:eks/cluster:Cluster').props.vpcConfig;
+    delete vpc.publicAccessCidrs;
+    expect(await violations(noOpenKubernetesApi, rs)).toEqual([expect.stringMatching(/no publicAccessCidrs, so EKS opens it to 0\.0\.0\.0\/0/)]);
+    vpc.publicAccessCidrs = ['203.0.113.0/24', '0.0.0.0/0'];
+    expect(await violations(noOpenKubernetesApi, rs)).toEqual(['the public EKS endpoint admits 0.0.0.0/0, the whole internet; name narrower ranges']);
+    vpc.endpointPublicAccess = false;
+    expect(await violations(noOpenKubernetesApi, rs)).toEqual([]);
+  });
+
+  it("no-master-credentials-in-pods: a service's pods given the master user, through its Secret or a plain variable", async () => {
+    const rs = resourcesOf('test');
+    const order = find(rs, 'kubernetes:apps/v1:Deployment', (r) => r.props.metadata.namespace === 'order');
+    const container = order.props.spec.template.spec.containers[0];
+    container.envFrom = [{ secretRef: { name: 'order-db-master' } }];
+    const delivery = find(rs, 'kubernetes:apps/v1:Deployment', (r) => r.props.metadata.namespace === 'delivery');
+    delivery.props.spec.template.spec.containers[0].env.push({ name: 'PGUSER', value: 'delivery_svc_master' });
+    const found = await violations(noMasterCredentialsInPods, rs);
+    expect(found).toHaveLength(2);
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringMatching(/container order reads Secret order\/order-db-master, which holds an RDS master user's credentials/),
+      expect.stringMatching(/container delivery connects as RDS master user delivery_svc_master \(PGUSER\)/),
+    ]));
+    // The one-shot job that creates the service's role is the master user's only reader: it is no long-running pod.
+    expect(resourcesOf('test').filter((r) => r.type === 'kubernetes:batch/v1:Job').length).toBeGreaterThan(0);
   });
 });
 

@@ -14,13 +14,15 @@ const analyzerGrpc = fromSdk('./proto/analyzer_grpc_pb.js');
 const { Struct } = fromSdk('google-protobuf/google/protobuf/struct_pb.js');
 const { Empty } = fromSdk('google-protobuf/google/protobuf/empty_pb.js');
 
-/** Type, name, URN, properties and (empty) options: what both analyzer requests say of a resource. */
+/** Type, name, URN, properties and options (protect): what both analyzer requests say of a resource. */
 function describe<M extends Record<string, (value: unknown) => void>>(message: M, r: PolicyResource): M {
   message.setType!(r.type);
   message.setUrn!(r.urn);
   message.setName!(r.name);
   message.setProperties!(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-  message.setOptions!(new analyzer.AnalyzerResourceOptions());
+  const options = new analyzer.AnalyzerResourceOptions();
+  options.setProtect((r.opts as { protect?: boolean } | undefined)?.protect ?? false);
+  message.setOptions!(options);
   return message;
 }
 

@@ -21,13 +21,9 @@ const SGP = 'kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy';
 
 /** AWS resource types whose API has no tags. */
 const UNTAGGABLE = new Set([
-  'aws:ec2/routeTableAssociation:RouteTableAssociation',
-  'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
-  'aws:iam/rolePolicy:RolePolicy',
-  'aws:msk/configuration:Configuration',
-  'aws:msk/topic:Topic',
-  'aws:route53/record:Record',
-  'aws:acm/certificateValidation:CertificateValidation',
+  'aws:ec2/routeTableAssociation:RouteTableAssociation', 'aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'aws:iam/rolePolicy:RolePolicy',
+  'aws:msk/configuration:Configuration', 'aws:msk/topic:Topic', 'aws:route53/record:Record',
+  'aws:acm/certificateValidation:CertificateValidation', 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation',
 ]);
 
 /** One capture per stack for the whole file: the program is deterministic under mocks. */
@@ -69,9 +65,12 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
       const source = sgOf(rules[0]!.inputs.referencedSecurityGroupId);
       expect(source?.inputs.tags).toMatchObject({ service: owner, 'msa.dev/role': 'workload' });
       expect(rules[0]!.inputs).toMatchObject({ fromPort: 5432, toPort: 5432 });
-      // The only pods carrying that group are the owner's: one SecurityGroupPolicy, in the owner's namespace.
+      // The only pods carrying that group are the owner's: its app pods and the job that creates its database role,
+      // each selected by a SecurityGroupPolicy in the owner's namespace.
       const bindings = ofType(c, SGP).filter((p) => p.inputs.spec.securityGroups.groupIds.includes(sgId(source!.name)));
-      expect(bindings.map((b) => [b.inputs.metadata.namespace, b.inputs.spec.podSelector.matchLabels['app.kubernetes.io/name']])).toEqual([[owner, owner]]);
+      const selected = bindings.map((b) => [b.inputs.metadata.namespace, b.inputs.spec.podSelector.matchLabels]);
+      expect(selected).toHaveLength(2);
+      expect(selected).toEqual(expect.arrayContaining([[owner, { 'msa.dev/job': `${owner}-db-roles` }], [owner, { 'app.kubernetes.io/name': owner }]]));
     }
   });
 
@@ -165,7 +164,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
 
   it("starts each service's own environment check with what its pod gets (env and the database Secret)", async () => {
     for (const s of catalog.services) {
-      const secret = ofType(c, 'kubernetes:core/v1:Secret').find((x) => x.inputs.metadata.namespace === s.name)!;
+      const secret = ofType(c, 'kubernetes:core/v1:Secret').find((x) => x.inputs.metadata.namespace === s.name && x.inputs.metadata.name === `${s.name}-db`)!;
       const env = { ...podEnv(s.name), ...secret.inputs.stringData };
       expect(env.DATABASE_URL).toMatch(/\?sslmode=require$/);
       const definition = await serviceDefinition(s.name);
@@ -227,7 +226,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
     const services = c.outputs!.services as Record<string, { database: { password: pulumi.Output<string> } }>;
     for (const s of catalog.services) {
       expect(await pulumi.isSecret(services[s.name]!.database.password)).toBe(true);
-      const secret = ofType(c, 'kubernetes:core/v1:Secret').find((x) => x.inputs.metadata.namespace === s.name);
+      const secret = ofType(c, 'kubernetes:core/v1:Secret').find((x) => x.inputs.metadata.namespace === s.name && x.inputs.metadata.name === `${s.name}-db`);
       expect(secret?.inputs.stringData.PGPASSWORD).toMatch(/^mock-password-of-/);
       expect(secret?.inputs.stringData.DATABASE_URL).toContain(secret?.inputs.stringData.PGPASSWORD);
       expect(secret?.secretPaths).toEqual(['stringData']);
@@ -244,7 +243,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
   it('would apply only Kubernetes objects that are valid against the Kubernetes API schemas', async () => {
     const objects = c.resources.filter(isK8sObject);
     expect([...new Set(objects.map((o) => manifest(o).kind))].sort()).toEqual([
-      'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Namespace', 'PodDisruptionBudget', 'Secret', 'SecurityGroupPolicy', 'Service', 'ServiceAccount',
+      'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job', 'Namespace', 'PodDisruptionBudget', 'Secret', 'SecurityGroupPolicy', 'Service', 'ServiceAccount',
     ]);
     const invalid: string[] = [];
     for (const o of objects) {
@@ -293,7 +292,6 @@ describe('environments differ by config only, as their roles demand', () => {
       expect(db.inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
     }
     for (const h of ofType(c, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')) expect(h.inputs.spec.minReplicas).toBeGreaterThanOrEqual(2);
-    for (const d of ofType(c, 'kubernetes:apps/v1:Deployment')) expect(d.inputs.spec.replicas).toBeGreaterThanOrEqual(2);
     expect(ofType(c, 'aws:ec2/natGateway:NatGateway')).toHaveLength(3);
   });
 

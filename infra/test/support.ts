@@ -60,7 +60,7 @@ export function copyCatalog(): string {
 export function asPolicyResources(resources: CapturedResource[]): PolicyResource[] {
   const policyResources = resources.filter(isCustom).map((r) => ({
     type: r.type, name: r.name, urn: `urn:pulumi:test::msa::${r.type}::${r.name}`, props: structuredClone(r.inputs),
-    opts: {}, dependencies: [], propertyDependencies: {} as Record<string, PolicyResource[]>,
+    opts: { protect: r.protect ?? false }, dependencies: [], propertyDependencies: {} as Record<string, PolicyResource[]>,
   })) as unknown as PolicyResource[];
   const byId = new Map(policyResources.map((p) => [mockId(p.type, p.name), p]));
   for (const p of policyResources) {

@@ -30,6 +30,10 @@ describe('status: every environment by every service, and drift from git', { tim
     expect(status.stacks[1]!.services.find((s) => s.service === 'order')!.state).toBe('in-sync');
     expect(status.stacks[2]!.services.find((s) => s.service === 'order')).toMatchObject({ state: 'not-released', detail: 'stack not reachable or never updated' });
     expect(status.drifted).toEqual([]);
+    // What status (the drift job, with a read-only role) reads of a stack: releases, never a decrypted secret.
+    const outputs = await f.ctx.pulumi.outputs('dev');
+    expect(outputs!.databasePassword).toBe('[secret]');
+    expect(JSON.stringify([outputs, status])).not.toContain('fixture-database-password');
     // The table for people has one row per stack and service.
     const table = f.logs.at(-1)!;
     expect(JSON.parse(table).commit).toBe(status.commit);

@@ -22,6 +22,9 @@ export interface Platform {
   ready?: pulumi.Resource[];
 }
 
+/** Prod's data and the platform it stands on refuse `pulumi destroy` (`protect`); other environments come and go. */
+export const protectData = (config: AwsStackConfig) => config.environment === 'prod';
+
 export const PLATFORM_KEYS = [
   'vpcId', 'dataSubnetGroupName', 'clusterName', 'clusterSecurityGroupId', 'oidcProviderArn',
   'oidcIssuer', 'kubeconfig', 'kafkaClusterArn', 'kafkaBootstrap', 'kafkaSecurityGroupId',
@@ -32,13 +35,15 @@ export function createPlatform(env: Env, config: AwsStackConfig, opts: pulumi.Co
   const { cluster: c, network: n, kafka: k } = config;
   if (c.mode !== 'create' || !n || !k.brokers) throw new Error('createPlatform needs cluster.mode "create" with network and kafka.brokers');
   const tags = awsTags(env, PLATFORM);
-  const network = new Network(`${env.stack}-net`, { ...n, tags }, opts);
+  const protect = protectData(config);
+  const network = new Network(`${env.stack}-net`, { ...n, protect, tags }, opts);
   const cluster = new Cluster(`${env.stack}-k8s`, {
-    version: c.version, region: config.region, subnetIds: network.workloadSubnetIds, nodeInstanceTypes: c.nodeInstanceTypes, nodes: c.nodes, nodeDiskGiB: c.nodeDiskGiB, tags,
+    version: c.version, region: config.region, subnetIds: network.workloadSubnetIds, nodeInstanceTypes: c.nodeInstanceTypes, nodes: c.nodes, nodeDiskGiB: c.nodeDiskGiB,
+    publicAccessCidrs: c.publicAccessCidrs, pipelineRoles: c.pipelineRoles, environment: config.environment, protect, tags,
   }, opts);
   const kafka = new Kafka(`${env.stack}-kafka`, {
     vpcId: network.vpcId, subnetIds: network.dataSubnetIds, version: k.brokers.version, instanceType: k.brokers.instanceType,
-    brokersPerAz: k.brokers.perAz, storageGiB: k.brokers.storageGiB, replication: k.topics.replication, tags,
+    brokersPerAz: k.brokers.perAz, storageGiB: k.brokers.storageGiB, replication: k.topics.replication, protect, tags,
   }, opts);
   return {
     vpcId: network.vpcId,

@@ -10,7 +10,9 @@ import { PublicIngress } from '../ingress/public-ingress.ts';
 import { Topics } from '../kafka/topics.ts';
 import { admitCallers } from '../service/calls.ts';
 import { Microservice } from '../service/service.ts';
-import { createPlatform, referencePlatform, PLATFORM_KEYS } from './platform.ts';
+import { nodeAutoscaler } from '../cluster/autoscaler.ts';
+import { externalDns } from '../ingress/external-dns.ts';
+import { createPlatform, protectData, referencePlatform, PLATFORM_KEYS } from './platform.ts';
 
 /** Everything a cloud stack deploys. Config and catalog arrive validated; nothing here reads config. */
 export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, plans: ServicePlan[]) {
@@ -24,12 +26,18 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   // Preview stacks share a cluster and Kafka: their namespaces and topics carry the stack's name.
   const prefix = shared ? { namespace: `${env.stack}-`, topic: `${env.stack}.` } : { namespace: '', topic: '' };
 
-  // One controller per cluster: a stack that references another's platform uses the controller that stack runs.
-  const controller = shared ? undefined : new LoadBalancerController(`${env.stack}-alb-controller`, {
-    clusterName: platform.clusterName, region: config.region, vpcId: platform.vpcId,
-    oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
+  // One of each controller per cluster: a stack that references another's platform uses the ones that stack runs.
+  const controllerArgs = {
+    clusterName: platform.clusterName, region: config.region, oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     tags: awsTags(env, PLATFORM), labels: k8sLabels(env, PLATFORM),
-  }, opts);
+  };
+  const controller = shared ? undefined : new LoadBalancerController(`${env.stack}-alb-controller`, { ...controllerArgs, vpcId: platform.vpcId }, opts);
+  if (!shared) {
+    // The HPAs add pods; the autoscaler adds the nodes they need, up to the node group's max.
+    nodeAutoscaler(`${env.stack}-node-autoscaler`, controllerArgs, opts);
+    // Points msa:ingress.host (and the preview stacks' hosts under it) at the load balancers.
+    externalDns(`${env.stack}-external-dns`, { ...controllerArgs, zoneId: config.ingress.zoneId }, opts);
+  }
 
   const topics = new Topics(`${env.stack}-topics`, {
     clusterArn: platform.kafkaClusterArn,
@@ -38,7 +46,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   }, opts);
 
   const host = {
-    env, region: config.region, prefix, database: config.database,
+    env, region: config.region, prefix, database: config.database, protect: protectData(config),
     vpcId: platform.vpcId, dataSubnetGroupName: platform.dataSubnetGroupName, clusterSecurityGroupId: platform.clusterSecurityGroupId,
     oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,
@@ -56,7 +64,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
       const owner = { service: p.service.name, team: p.service.team };
       return new PublicIngress(`${env.stack}-${p.service.name}-public`, {
         host: config.ingress.host, zoneId: config.ingress.zoneId, namespace: svc.namespace, serviceName: p.service.name,
-        vpcId: platform.vpcId, podSecurityGroupId: svc.podSecurityGroupId, port: p.service.port,
+        vpcId: platform.vpcId, podSecurityGroupId: svc.podSecurityGroupId, port: p.service.port, healthCheckPath: p.service.http.readiness,
         tags: awsTags(env, owner), labels: k8sLabels(env, owner), controller,
       }, opts);
     });
@@ -70,7 +78,6 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     releases: Object.fromEntries(plans.map((p) => [p.service.name, p.release])),
     services: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {
       namespace: s.namespace,
-      repositoryUrl: s.repositoryUrl,
       database: { address: s.databaseAddress, password: s.databasePassword },
     }])),
   };

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { pipelineAccess, type PipelineRoles } from './access.ts';
 import { serviceRole } from './iam.ts';
 import { kubeconfig } from './kubeconfig.ts';
 
@@ -10,6 +11,12 @@ export interface ClusterArgs {
   readonly nodeInstanceTypes: readonly string[];
   readonly nodes: { readonly min: number; readonly desired: number; readonly max: number };
   readonly nodeDiskGiB: number;
+  /** Who may reach the public API endpoint. */
+  readonly publicAccessCidrs: readonly string[];
+  readonly pipelineRoles: PipelineRoles;
+  readonly environment: string;
+  /** `pulumi destroy` refuses to delete the cluster (prod). */
+  readonly protect: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -20,7 +27,10 @@ export class Cluster extends pulumi.ComponentResource {
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcIssuer: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
-  /** What must exist before workloads can be scheduled: nodes, and the CNI that gives pods their security groups. */
+  /**
+   * What must exist before workloads are applied: nodes, the CNI that gives pods their security groups, the metrics
+   * the HPAs read, and the access entries the deploying role authenticates with.
+   */
   readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -28,34 +38,49 @@ export class Cluster extends pulumi.ComponentResource {
     const tags = args.tags;
     // The VPC resource controller attaches a security group to each pod that a SecurityGroupPolicy selects.
     const clusterRole = serviceRole(`${name}-cluster`, 'eks.amazonaws.com', ['AmazonEKSClusterPolicy', 'AmazonEKSVPCResourceController'], tags, this);
+    // The cluster waits for its role's policies and is deleted before they are (the provider's own EKS examples do the same).
     const cluster = new aws.eks.Cluster(`${name}-eks`, {
       version: args.version,
-      roleArn: clusterRole.arn,
-      vpcConfig: { subnetIds: args.subnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
-      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      roleArn: clusterRole.role.arn,
+      vpcConfig: { subnetIds: args.subnetIds, endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...args.publicAccessCidrs] },
+      // Access entries only; none for whoever runs the first `up`: the pipeline roles below are the admins (infra/README.md).
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
       tags,
-    }, { parent: this });
+    }, { parent: this, dependsOn: clusterRole.attachments, protect: args.protect });
+    const access = pipelineAccess(name, cluster.name, args.pipelineRoles, args.environment, tags, this);
+    // EKS installs a self-managed aws-node on every new cluster: the add-on takes its fields over instead of failing on them.
     const cni = new aws.eks.Addon(`${name}-vpc-cni`, {
       clusterName: cluster.name,
       addonName: 'vpc-cni',
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'OVERWRITE',
       configurationValues: JSON.stringify({ env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } }),
       tags,
     }, { parent: this });
     const nodeRole = serviceRole(`${name}-node`, 'ec2.amazonaws.com', ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'], tags, this);
     const nodes = new aws.eks.NodeGroup(`${name}-nodes`, {
       clusterName: cluster.name,
-      nodeRoleArn: nodeRole.arn,
+      nodeRoleArn: nodeRole.role.arn,
       subnetIds: args.subnetIds,
       instanceTypes: [...args.nodeInstanceTypes],
       diskSize: args.nodeDiskGiB,
+      // The Cluster Autoscaler moves the desired size between min and max; `up` must not reset it.
       scalingConfig: { minSize: args.nodes.min, desiredSize: args.nodes.desired, maxSize: args.nodes.max },
       tags,
-    }, { parent: this });
+    }, { parent: this, dependsOn: [...nodeRole.attachments, cni], ignoreChanges: ['scalingConfig.desiredSize'] });
+    // The HPA's CPU figures: EKS installs no metrics-server; the add-on runs it (its pods need nodes).
+    const metrics = new aws.eks.Addon(`${name}-metrics-server`, {
+      clusterName: cluster.name,
+      addonName: 'metrics-server',
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'OVERWRITE',
+      tags,
+    }, { parent: this, dependsOn: [nodes] });
     const issuer = cluster.identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? '');
     const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuer, clientIdLists: ['sts.amazonaws.com'], tags }, { parent: this });
 
-    this.ready = [cni, nodes];
+    this.ready = [cni, nodes, metrics, ...access];
     this.name = cluster.name;
     this.securityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);
     this.oidcProviderArn = oidc.arn;

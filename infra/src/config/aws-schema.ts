@@ -14,6 +14,9 @@ const network = z
   })
   .strict();
 
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR such as 203.0.113.0/24');
+const roleArn = z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN such as arn:aws:iam::123456789012:role/msa-deploy');
+
 const createCluster = z
   .object({
     mode: z.literal('create'),
@@ -24,6 +27,16 @@ const createCluster = z
       .strict()
       .refine((n) => n.min <= n.desired && n.desired <= n.max, { message: 'needs min <= desired <= max', path: ['desired'] }),
     nodeDiskGiB: z.number().int().min(20),
+    /**
+     * Who may reach the public API endpoint (the pipeline's runners, operators). The endpoint is public so hosted
+     * runners can deploy; it is never open to the whole internet.
+     */
+    publicAccessCidrs: z.array(cidr.refine((c) => !c.endsWith('/0'), 'a range narrower than the whole internet')).min(1),
+    /**
+     * The pipeline's IAM roles, each given an EKS access entry (the cluster authenticates through the API only):
+     * deploy (`pulumi up`), preview (`pulumi preview`, preview environments) and readOnly (drift checks).
+     */
+    pipelineRoles: z.object({ deploy: roleArn, preview: roleArn, readOnly: roleArn }).strict(),
   })
   .strict();
 
@@ -59,7 +72,11 @@ const kafka = z
 
 const database = z
   .object({
-    engineVersion: z.string().regex(/^\d+(\.\d+)?$/, 'a PostgreSQL version such as "16.4"'),
+    /**
+     * The major version only: RDS picks its newest minor and upgrades minors itself (autoMinorVersionUpgrade), so a
+     * pinned minor stops being creatable once retired and makes the next `up` ask for a downgrade (infra/facts/rds-postgres.json).
+     */
+    engineVersion: z.string().regex(/^\d+$/, 'the PostgreSQL major version only, such as "16" (RDS keeps the minor current)'),
     instanceClass: z.string().startsWith('db.'),
     storageGiB: z.number().int().min(20),
     multiAz: z.boolean(),

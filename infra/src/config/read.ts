@@ -43,7 +43,7 @@ export function assertKnownStack(stack: string, raw: Record<string, unknown>, kn
   throw new StackConfigError(stack, [
     {
       key: 'msa:target',
-      message: `unknown stack "${stack}": no Pulumi.${stack}.yaml with msa:target ("aws" or "local"); stacks with config: ${known}`,
+      message: `unknown stack "${stack}": no Pulumi.${stack}.yaml with msa:target ("aws", "registry" or "local"); stacks with config: ${known}`,
     },
   ]);
 }

@@ -11,16 +11,42 @@ export interface ControllerPolicyOptions {
 }
 
 /**
- * The IAM policy of the AWS Load Balancer Controller, written here from the controller's documented needs (its
- * docs/install/iam_policy.json for v2.x). The official JSON cannot be downloaded on this machine, so this is our own
- * transcription, tightened for how this program uses it (internet-facing ALBs from Ingress objects, our own frontend
- * security group, no backend group, no NLB, Cognito, Shield or classic WAF):
+ * The IAM policy of the AWS Load Balancer Controller: upstream's docs/install/iam_policy.json for the pinned version
+ * (vendored as infra/facts/aws-load-balancer-controller.iam_policy.json), tightened for how this program uses it
+ * (internet-facing ALBs from Ingress objects, our own frontend security group, no backend group, no NLB, Cognito,
+ * Shield or classic WAF). Every action is one upstream grants; what upstream grants and this leaves out is listed in
+ * OMITTED_UPSTREAM_ACTIONS with the reason (the tests hold both to the vendored file):
  * - no action is a wildcard and only read-only actions apply to every resource;
  * - everything that changes a load balancer, target group or security group is limited to those carrying the
  *   controller's tag with this cluster's name (the official policy only asks that the tag exists);
  * - listener, rule and target ARNs are limited to application load balancers in the stack's region.
  * If the controller is upgraded and logs AccessDenied, compare with that version's iam_policy.json.
  */
+/** What upstream's iam_policy.json grants that this policy does not, and why this program never needs it. */
+export const OMITTED_UPSTREAM_ACTIONS: Record<string, string> = {
+  'ec2:CreateSecurityGroup': 'each Ingress names our own frontend group; enableBackendSecurityGroup is false',
+  'ec2:DescribeCoipPools': 'customer-owned IP pools exist on Outposts only',
+  'ec2:GetCoipPoolUsage': 'customer-owned IP pools exist on Outposts only',
+  'elasticloadbalancing:ModifyCapacityReservation': 'no Ingress asks for ALB capacity reservations',
+  'elasticloadbalancing:ModifyIpPools': 'no Ingress asks for IPAM pools',
+  'elasticloadbalancing:SetWebAcl': 'classic WAF is off (enableWaf: false)',
+  'waf-regional:AssociateWebACL': 'classic WAF is off (enableWaf: false)',
+  'waf-regional:DisassociateWebACL': 'classic WAF is off (enableWaf: false)',
+  'waf-regional:GetWebACL': 'classic WAF is off (enableWaf: false)',
+  'waf-regional:GetWebACLForResource': 'classic WAF is off (enableWaf: false)',
+  'shield:CreateProtection': 'Shield Advanced is off (enableShield: false)',
+  'shield:DeleteProtection': 'Shield Advanced is off (enableShield: false)',
+  'shield:DescribeProtection': 'Shield Advanced is off (enableShield: false)',
+  'shield:GetSubscriptionState': 'Shield Advanced is off (enableShield: false)',
+  'wafv2:GetWebACL': 'granted only when Ingresses may attach WAFv2 web ACLs (the wafv2 option)',
+  'wafv2:GetWebACLForResource': 'granted only when Ingresses may attach WAFv2 web ACLs (the wafv2 option)',
+  'wafv2:AssociateWebACL': 'granted only when Ingresses may attach WAFv2 web ACLs (the wafv2 option)',
+  'wafv2:DisassociateWebACL': 'granted only when Ingresses may attach WAFv2 web ACLs (the wafv2 option)',
+  'cognito-idp:DescribeUserPoolClient': 'no listener authenticates through Cognito',
+  'iam:GetServerCertificate': 'certificates come from ACM, never IAM server certificates',
+  'iam:ListServerCertificates': 'certificates come from ACM, never IAM server certificates',
+};
+
 export function loadBalancerControllerPolicy(o: ControllerPolicyOptions): aws.iam.PolicyDocument {
   const elb = (resource: string) => `arn:aws:elasticloadbalancing:${o.region}:*:${resource}`;
   const loadBalancers = [elb('loadbalancer/app/*/*'), elb('targetgroup/*/*')];
@@ -44,6 +70,7 @@ export function loadBalancerControllerPolicy(o: ControllerPolicyOptions): aws.ia
         'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
         'ec2:DescribeVpcs', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
         'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeTags', 'ec2:DescribeRouteTables',
+        'ec2:GetSecurityGroupsForVpc', 'ec2:DescribeIpamPools',
         'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes',
         'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerAttributes',
         'elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeSSLPolicies',

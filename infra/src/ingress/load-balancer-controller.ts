@@ -2,10 +2,15 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { serviceAccountTrust } from '../cluster/irsa.ts';
+import { facts } from '../facts.ts';
 import { loadBalancerControllerPolicy } from './controller-policy.ts';
 
-/** The chart, pinned: chart 1.13.0 ships controller v2.13.0. Upgrading means re-checking controller-policy.ts against its iam_policy.json. */
-export const CONTROLLER_CHART = { chart: 'aws-load-balancer-controller', version: '1.13.0', repo: 'https://aws.github.io/eks-charts' } as const;
+/**
+ * The chart, pinned in infra/facts/charts.json with the controller version its Chart.yaml ships. Upgrading means
+ * vendoring that version's iam_policy.json too: the tests compare controller-policy.ts with it.
+ */
+const pinned = facts.charts()['aws-load-balancer-controller'];
+export const CONTROLLER_CHART = { chart: 'aws-load-balancer-controller', version: pinned.version, repo: pinned.repo } as const;
 export const CONTROLLER_NAMESPACE = 'kube-system';
 export const CONTROLLER_SERVICE_ACCOUNT = 'aws-load-balancer-controller';
 

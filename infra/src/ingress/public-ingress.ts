@@ -13,6 +13,8 @@ export interface PublicIngressArgs {
   /** The public service's pod security group and port: the load balancer is admitted there, and only there. */
   readonly podSecurityGroupId: pulumi.Input<string>;
   readonly port: number;
+  /** What the load balancer probes: the service's readiness path from the catalog (the default `/` is served by no one). */
+  readonly healthCheckPath: string;
   readonly tags: Record<string, string>;
   readonly labels: Record<string, string>;
   /** What serves the `alb` ingress class in this cluster: the stack's own controller; none when a referenced stack's serves it. */
@@ -46,6 +48,7 @@ export class PublicIngress extends pulumi.ComponentResource {
         annotations: {
           'alb.ingress.kubernetes.io/scheme': 'internet-facing',
           'alb.ingress.kubernetes.io/target-type': 'ip',
+          'alb.ingress.kubernetes.io/healthcheck-path': args.healthCheckPath,
           'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
           'alb.ingress.kubernetes.io/ssl-redirect': '443',
           'alb.ingress.kubernetes.io/certificate-arn': certificateArn,

@@ -10,6 +10,8 @@ export interface KafkaArgs {
   readonly storageGiB: number;
   /** Default replication for topics; also bounds min.insync.replicas. */
   readonly replication: number;
+  /** `pulumi destroy` refuses to delete the brokers (prod). */
+  readonly protect?: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -49,7 +51,7 @@ export class Kafka extends pulumi.ComponentResource {
       encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
       configurationInfo: { arn: configuration.arn, revision: configuration.latestRevision },
       tags: args.tags,
-    }, parent);
+    }, { ...parent, protect: args.protect ?? false });
     this.clusterArn = cluster.arn;
     this.bootstrapBrokers = cluster.bootstrapBrokersSaslIam;
     this.securityGroupId = sg.id;

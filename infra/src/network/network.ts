@@ -8,6 +8,8 @@ export interface NetworkArgs {
   readonly availabilityZones: readonly string[];
   /** One NAT gateway, or one per AZ. */
   readonly natGateways: 'single' | 'perAz';
+  /** `pulumi destroy` refuses to delete the VPC (prod). */
+  readonly protect?: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -22,7 +24,7 @@ export class Network extends pulumi.ComponentResource {
     super('msa:network:Network', name, {}, opts);
     const parent = { parent: this };
     const tags = (n: string, extra: Record<string, string> = {}) => ({ ...args.tags, Name: n, ...extra });
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags(`${name}-vpc`) }, parent);
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags(`${name}-vpc`) }, { ...parent, protect: args.protect ?? false });
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags(`${name}-igw`) }, parent);
     const publicRt = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, routes: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.id }], tags: tags(`${name}-public`) }, parent);
     const dataRt = new aws.ec2.RouteTable(`${name}-data`, { vpcId: vpc.id, tags: tags(`${name}-data`) }, parent);

@@ -42,7 +42,13 @@ export async function captureStack(stack: string, options: CaptureOptions): Prom
   try {
     const outputs = await program({ catalogRoot: options.catalogRoot });
     await settle(outputs);
-    for (const r of resources) r.dependencies = dependencies.get(`${r.type}::${r.name}`) ?? [];
+    // Resources that wait for others (dependsOn) may still be registering once the outputs are known.
+    await pulumi.runtime.disconnect();
+    for (const r of resources) {
+      const registered = dependencies.get(`${r.type}::${r.name}`);
+      r.dependencies = registered?.dependencies ?? [];
+      r.protect = registered?.protect ?? false;
+    }
     return { stack, resources, outputs };
   } catch (err) {
     return { stack, resources, error: err as Error };
@@ -62,18 +68,22 @@ export function settle(value: unknown): Promise<unknown> {
   });
 }
 
-/** The mocks are not told what a resource depends on; the request the SDK sends the monitor is. Keyed by `type::name`. */
-function recordDependencies(): Map<string, string[]> {
-  const found = new Map<string, string[]>();
+/**
+ * The mocks are not told what a resource depends on or whether it is protected; the request the SDK sends the monitor
+ * is. Keyed by `type::name`.
+ */
+function recordDependencies(): Map<string, { dependencies: string[]; protect: boolean }> {
+  const found = new Map<string, { dependencies: string[]; protect: boolean }>();
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: RegisterRequest, cb: unknown) => unknown } | undefined;
   if (!monitor) throw new Error('setMocks installed no resource monitor');
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     // URNs are urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>.
-    found.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList().map((urn) => {
+    const dependencies = req.getDependenciesList().map((urn) => {
       const [, , types = '', ...name] = urn.split('::');
       return `${types.split('$').pop()}::${name.join('::')}`;
-    }));
+    });
+    found.set(`${req.getType()}::${req.getName()}`, { dependencies, protect: req.getProtect?.() === true });
     return register(req, cb);
   };
   return found;
@@ -83,4 +93,5 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getDependenciesList(): string[];
+  getProtect?(): boolean;
 }

@@ -11,6 +11,8 @@ export interface CapturedResource {
   secretPaths: string[];
   /** What it waits for (dependsOn and the resources its inputs come from), as `type::name`; filled in once the run settles. */
   dependencies?: string[];
+  /** Registered with `protect: true`: `pulumi destroy` would refuse to delete it. */
+  protect?: boolean;
 }
 
 /** The marker Pulumi puts on a secret value when it crosses to the engine. */
@@ -54,7 +56,7 @@ const COMPUTED: Record<string, Computed> = {
   'aws:msk/configuration:Configuration': (name, _i, region) => ({ arn: `arn:aws:kafka:${region}:${ACCOUNT}:configuration/${name}`, latestRevision: 1 }),
   'aws:rds/instance:Instance': (name, _i, region) => ({ address: `${name}.cxyz.${region}.rds.amazonaws.com`, port: 5432 }),
   'aws:rds/subnetGroup:SubnetGroup': (name) => ({ name }),
-  'aws:ecr/repository:Repository': (name, _i, region) => ({ repositoryUrl: `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${name}` }),
+  'aws:ecr/repository:Repository': (name, i, region) => ({ repositoryUrl: `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${i.name ?? name}` }),
   'random:index/randomPassword:RandomPassword': (name) => ({ result: `mock-password-of-${name}` }),
   'aws:acm/certificate:Certificate': (_name, i) => ({
     domainValidationOptions: [{ domainName: i.domainName, resourceRecordName: `_acme.${i.domainName}.`, resourceRecordType: 'CNAME', resourceRecordValue: '_check.acm-validations.aws.' }],

@@ -8,8 +8,11 @@ const hours = (ms: string | undefined) => (ms ? `${Number(ms) / 3_600_000}h` : '
 /** The settings worth comparing between environments, per resource type; other types list by name only. */
 const KEY_SETTINGS: Record<string, Extract> = {
   'aws:ec2/vpc:Vpc': (i) => ({ cidr: i.cidrBlock }),
+  'aws:ecr/repository:Repository': (i) => ({ name: i.name, forceDelete: i.forceDelete ?? false, tags: i.imageTagMutability }),
   'aws:ec2/subnet:Subnet': (i) => ({ az: i.availabilityZone, cidr: i.cidrBlock }),
-  'aws:eks/cluster:Cluster': (i) => ({ version: i.version, publicEndpoint: i.vpcConfig?.endpointPublicAccess }),
+  'aws:eks/cluster:Cluster': (i) => ({
+    version: i.version, publicEndpoint: i.vpcConfig?.endpointPublicAccess, publicCidrs: (i.vpcConfig?.publicAccessCidrs ?? []).join(','),
+  }),
   'aws:eks/nodeGroup:NodeGroup': (i) => ({
     instanceTypes: i.instanceTypes.join(','), nodes: `${i.scalingConfig.minSize}/${i.scalingConfig.desiredSize}/${i.scalingConfig.maxSize}`, diskGiB: i.diskSize,
   }),
@@ -19,7 +22,7 @@ const KEY_SETTINGS: Record<string, Extract> = {
   'aws:msk/topic:Topic': (i) => ({ partitions: i.partitionCount, replication: i.replicationFactor, retention: hours(JSON.parse(i.configs ?? '{}')['retention.ms']) }),
   'aws:rds/instance:Instance': (i) => ({
     class: i.instanceClass, postgres: i.engineVersion, storageGiB: i.allocatedStorage, multiAz: i.multiAz, deletionProtection: i.deletionProtection,
-    backupDays: i.backupRetentionPeriod, encrypted: i.storageEncrypted, public: i.publiclyAccessible,
+    skipFinalSnapshot: i.skipFinalSnapshot ?? false, backupDays: i.backupRetentionPeriod, encrypted: i.storageEncrypted, public: i.publiclyAccessible,
   }),
   'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule': (i, nameOf) => ({
     port: i.fromPort === i.toPort ? i.fromPort : `${i.fromPort}-${i.toPort}`, from: i.referencedSecurityGroupId ? nameOf(i.referencedSecurityGroupId) : i.cidrIpv4, to: nameOf(i.securityGroupId),
@@ -44,6 +47,10 @@ export function shortType(type: string): string {
   return `${pkg}:${mod.split('/')[0]}.${kind}`;
 }
 
+/** Where losing the resource loses data or the platform: their `protect` is shown, so a diff of two stacks lists every deletion-safety difference. */
+const DELETION_GUARDED = new Set(['aws:ec2/vpc:Vpc', 'aws:eks/cluster:Cluster', 'aws:msk/cluster:Cluster', 'aws:rds/instance:Instance', 'aws:ecr/repository:Repository']);
+
 export function keySettings(r: CapturedResource, nameOf: (id: string) => string): Settings {
-  return KEY_SETTINGS[r.type]?.(r.inputs, nameOf) ?? {};
+  const settings = KEY_SETTINGS[r.type]?.(r.inputs, nameOf) ?? {};
+  return DELETION_GUARDED.has(r.type) ? { ...settings, protect: r.protect ?? false } : settings;
 }

@@ -17,16 +17,28 @@ export interface ServiceDatabaseArgs {
   /** Database and role name from the catalog. */
   readonly dbName: string;
   readonly settings: DatabaseSettings;
+  /** `pulumi destroy` refuses to delete the instance (prod). */
+  readonly protect: boolean;
   readonly tags: Record<string, string>;
 }
 
-/** One service's own PostgreSQL: its own instance and a security group that admits nothing until a rule names a workload. */
+/** The RDS master user of a service's database: used once, by the job that creates the service's own role. */
+export const masterUserOf = (dbName: string) => `${dbName}_master`;
+
+/**
+ * One service's own PostgreSQL: its own instance and a security group that admits nothing until a rule names a workload.
+ * Two users, as on the local stack: the RDS master user (database-roles.ts uses it once) and the service's own role,
+ * which owns the database and is all the service's pods ever get.
+ */
 export class ServiceDatabase extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   readonly address: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
+  /** The service's own role and its password. */
   readonly username: string;
   readonly password: pulumi.Output<string>;
+  readonly masterUsername: string;
+  readonly masterPassword: pulumi.Output<string>;
 
   constructor(name: string, args: ServiceDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:service:Database', name, {}, opts);
@@ -36,7 +48,8 @@ export class ServiceDatabase extends pulumi.ComponentResource {
       description: `PostgreSQL of ${args.tags.service}: reachable from that service's pods only`,
       tags: { ...args.tags, Name: `${name}-sg`, 'msa.dev/role': 'database' },
     }, { parent: this });
-    const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+    const master = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+    const app = new random.RandomPassword(`${name}-app-password`, { length: 32, special: false }, { parent: this });
     const db = new aws.rds.Instance(`${name}-pg`, {
       engine: 'postgres',
       engineVersion: s.engineVersion,
@@ -53,15 +66,17 @@ export class ServiceDatabase extends pulumi.ComponentResource {
       vpcSecurityGroupIds: [sg.id],
       publiclyAccessible: false,
       dbName: args.dbName,
-      username: args.dbName,
-      password: password.result,
+      username: masterUserOf(args.dbName),
+      password: master.result,
       tags: args.tags,
-    }, { parent: this });
+    }, { parent: this, protect: args.protect });
     this.securityGroupId = sg.id;
     this.address = db.address;
     this.port = db.port;
     this.username = args.dbName;
-    this.password = pulumi.secret(password.result);
+    this.password = pulumi.secret(app.result);
+    this.masterUsername = masterUserOf(args.dbName);
+    this.masterPassword = pulumi.secret(master.result);
     this.registerOutputs({ address: this.address, securityGroupId: this.securityGroupId });
   }
 }

@@ -18,4 +18,6 @@ export interface ServiceHost {
   /** Prepended to namespaces and topics when environments share a cluster (preview stacks). */
   readonly prefix: { readonly namespace: string; readonly topic: string };
   readonly database: DatabaseSettings;
+  /** Protect data resources from `pulumi destroy` (prod). */
+  readonly protect: boolean;
 }

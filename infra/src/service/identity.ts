@@ -6,10 +6,6 @@ import { serviceAccountTrust } from '../cluster/irsa.ts';
 export interface ServiceIdentityArgs {
   readonly namespace: string;
   readonly serviceName: string;
-  /** ECR repository name, `msa/<stack>/<service>`: where this stack's builds of the service are pushed. */
-  readonly repositoryName: string;
-  /** Let `pulumi destroy` remove a repository that still holds images (not in protected environments). */
-  readonly forceDeleteImages: boolean;
   readonly oidcProviderArn: pulumi.Input<string>;
   /** The cluster's OIDC issuer without https://. */
   readonly oidcIssuer: pulumi.Input<string>;
@@ -19,23 +15,18 @@ export interface ServiceIdentityArgs {
   readonly labels: Record<string, string>;
 }
 
-/** Who a service is: its image repository, namespace, and a service account bound to its own IAM role (IRSA). */
+/**
+ * Who a service is: its namespace and a service account bound to its own IAM role (IRSA). Its image repository is not
+ * here: every stage runs images from the one shared registry (the `registry` stack), so no environment's destroy can
+ * delete another's images.
+ */
 export class ServiceIdentity extends pulumi.ComponentResource {
-  readonly repositoryUrl: pulumi.Output<string>;
   readonly namespace: pulumi.Output<string>;
   readonly serviceAccountName: pulumi.Output<string>;
 
   constructor(name: string, args: ServiceIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:service:Identity', name, {}, opts);
     const parent = { parent: this };
-    const repo = new aws.ecr.Repository(`${name}-images`, {
-      name: args.repositoryName,
-      forceDelete: args.forceDeleteImages,
-      imageTagMutability: 'IMMUTABLE',
-      imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfigurations: [{ encryptionType: 'AES256' }],
-      tags: args.tags,
-    }, parent);
     const subject = `system:serviceaccount:${args.namespace}:${args.serviceName}`;
     const role = new aws.iam.Role(`${name}-role`, {
       assumeRolePolicy: serviceAccountTrust(args.oidcProviderArn, args.oidcIssuer, subject),
@@ -46,9 +37,8 @@ export class ServiceIdentity extends pulumi.ComponentResource {
     const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
       metadata: { name: args.serviceName, namespace: ns.metadata.name, labels: args.labels, annotations: { 'eks.amazonaws.com/role-arn': role.arn } },
     }, parent);
-    this.repositoryUrl = repo.repositoryUrl;
     this.namespace = ns.metadata.name;
     this.serviceAccountName = sa.metadata.name;
-    this.registerOutputs({ repositoryUrl: this.repositoryUrl, namespace: this.namespace });
+    this.registerOutputs({ namespace: this.namespace });
   }
 }

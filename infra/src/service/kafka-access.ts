@@ -13,6 +13,11 @@ export interface KafkaAccess {
   deadLetter?: string;
   /** Consumer group prefix (the service's name). */
   group: string;
+  /**
+   * The producer is idempotent (the service kit's always is: `idempotent: true`, so it asks for a producer id first).
+   * MSK checks that against kafka-cluster:WriteDataIdempotently on the cluster (infra/facts/msk-iam.json).
+   */
+  idempotent: boolean;
 }
 
 /** IAM statements letting one service write its own topics and read only what it consumes: least privilege per service. */
@@ -21,6 +26,9 @@ export function kafkaPolicy(clusterArn: string, access: KafkaAccess): string {
   const statements: object[] = [
     { Effect: 'Allow', Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], Resource: [clusterArn] },
   ];
+  if (writes.length && access.idempotent) {
+    statements.push({ Effect: 'Allow', Action: ['kafka-cluster:WriteDataIdempotently'], Resource: [clusterArn] });
+  }
   if (writes.length) {
     statements.push({
       Effect: 'Allow',

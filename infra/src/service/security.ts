@@ -32,6 +32,13 @@ export class WorkloadSecurity extends pulumi.ComponentResource {
     new aws.vpc.SecurityGroupIngressRule(`${name}-from-cluster`, {
       securityGroupId: sg.id, referencedSecurityGroupId: args.clusterSecurityGroupId, ipProtocol: 'tcp', fromPort: args.port, toPort: args.port, tags: tags(`${name}-from-cluster`),
     }, parent);
+    // CoreDNS runs on nodes, behind the cluster security group: it must admit DNS from the pods' own group (EKS guide,
+    // security groups for pods; infra/facts/eks-pod-networking.json). Without it every lookup times out.
+    for (const protocol of ['udp', 'tcp'] as const) {
+      new aws.vpc.SecurityGroupIngressRule(`${name}-dns-${protocol}`, {
+        securityGroupId: args.clusterSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: protocol, fromPort: 53, toPort: 53, tags: tags(`${name}-dns-${protocol}`),
+      }, parent);
+    }
     new aws.vpc.SecurityGroupIngressRule(`${name}-to-db`, {
       securityGroupId: args.databaseSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, tags: tags(`${name}-to-db`),
     }, parent);

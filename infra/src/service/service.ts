@@ -3,6 +3,7 @@ import type { ServicePlan } from '../config/services.ts';
 import { awsTags, k8sLabels } from '../config/context.ts';
 import { calleeUrls } from './calls.ts';
 import { ServiceDatabase } from './database.ts';
+import { DatabaseRoles } from './database-roles.ts';
 import type { ServiceHost } from './host.ts';
 import { ServiceIdentity } from './identity.ts';
 import { kafkaPolicy } from './kafka-access.ts';
@@ -18,7 +19,6 @@ export interface MicroserviceArgs {
 export class Microservice extends pulumi.ComponentResource {
   readonly databaseAddress: pulumi.Output<string>;
   readonly databasePassword: pulumi.Output<string>;
-  readonly repositoryUrl: pulumi.Output<string>;
   readonly namespace: pulumi.Output<string>;
   /** The security group only this service's pods carry. */
   readonly podSecurityGroupId: pulumi.Output<string>;
@@ -34,7 +34,7 @@ export class Microservice extends pulumi.ComponentResource {
     const topic = (t: string) => `${host.prefix.topic}${t}`;
     const parent = { parent: this };
 
-    const db = new ServiceDatabase(`${name}-db`, { vpcId: host.vpcId, subnetGroupName: host.dataSubnetGroupName, dbName: svc.database.name, settings: host.database, tags }, parent);
+    const db = new ServiceDatabase(`${name}-db`, { vpcId: host.vpcId, subnetGroupName: host.dataSubnetGroupName, dbName: svc.database.name, settings: host.database, protect: host.protect, tags }, parent);
     const security = new WorkloadSecurity(`${name}-net`, {
       vpcId: host.vpcId, clusterSecurityGroupId: host.clusterSecurityGroupId, databaseSecurityGroupId: db.securityGroupId, kafkaSecurityGroupId: host.kafkaSecurityGroupId, port: svc.port, tags,
     }, parent);
@@ -44,9 +44,17 @@ export class Microservice extends pulumi.ComponentResource {
       consumes,
       deadLetter: consumes.length ? topic(svc.deadLetterTopic) : undefined,
       group: `${host.prefix.topic}${svc.name}`,
+      // The service kit's producer is idempotent (packages/service-kit createProducer); infra/test/cloud-rules.test.ts checks it.
+      idempotent: true,
     }));
     const identity = new ServiceIdentity(`${name}-id`, {
-      namespace, serviceName: svc.name, repositoryName: `msa/${host.env.stack}/${svc.name}`, forceDeleteImages: !host.database.deletionProtection, oidcProviderArn: host.oidcProviderArn, oidcIssuer: host.oidcIssuer, policy, tags, labels,
+      namespace, serviceName: svc.name, oidcProviderArn: host.oidcProviderArn, oidcIssuer: host.oidcIssuer, policy, tags, labels,
+    }, parent);
+    // The pods connect as the service's own role, never as the master user: a job creates the role first.
+    const roles = new DatabaseRoles(`${name}-db-roles`, {
+      serviceName: svc.name, namespace: identity.namespace, podSecurityGroupId: security.securityGroupId, engineVersion: host.database.engineVersion,
+      host: db.address, port: db.port, database: svc.database.name, masterUsername: db.masterUsername, masterPassword: db.masterPassword,
+      appRole: db.username, appPassword: db.password, labels,
     }, parent);
     const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${svc.database.name}?sslmode=require`;
     new Workload(`${name}-app`, {
@@ -63,10 +71,10 @@ export class Microservice extends pulumi.ComponentResource {
         ...calleeUrls(svc, host.prefix.namespace),
       },
       labels,
+      startAfter: [roles.job],
     }, parent);
     this.databaseAddress = db.address;
     this.databasePassword = db.password;
-    this.repositoryUrl = identity.repositoryUrl;
     this.namespace = identity.namespace;
     this.podSecurityGroupId = security.securityGroupId;
     this.registerOutputs({ databaseAddress: this.databaseAddress, namespace: this.namespace });

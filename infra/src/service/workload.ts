@@ -17,6 +17,8 @@ export interface WorkloadArgs {
   readonly database: Record<string, pulumi.Input<string>>;
   readonly env: Record<string, pulumi.Input<string>>;
   readonly labels: Record<string, string>;
+  /** What the pods need before they start (the job that creates their database role). */
+  readonly startAfter?: pulumi.Resource[];
 }
 
 /** One service's pods: credentials Secret, pod security group binding, Deployment, Service, HPA and PDB. */
@@ -43,13 +45,14 @@ export class Workload extends pulumi.ComponentResource {
     }, parent);
     const deployment = new k8s.apps.v1.Deployment(`${name}-deploy`, {
       metadata: meta,
+      // No replicas: the HPA owns the count. Setting both makes every `up` fight the HPA over the field
+      // (server-side apply conflict, pulumi-kubernetes#2491); the first rollout starts one pod and the HPA raises it to min.
       spec: {
-        replicas: args.replicas.min,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: podTemplate({ service: svc, image: args.image, labels: args.labels, serviceAccountName: args.serviceAccountName, databaseSecretName: secret.metadata.name, env: args.env }),
       },
-    }, parent);
+    }, { ...parent, dependsOn: args.startAfter ?? [] });
     const service = new k8s.core.v1.Service(`${name}-svc`, {
       metadata: meta,
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http' }] },

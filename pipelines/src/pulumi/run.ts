@@ -101,9 +101,12 @@ export class Pulumi {
     await this.runOrThrow(['stack', 'rm', '--yes', '--force', '--stack', stack], `removing stack ${stack}`);
   }
 
-  /** The stack's outputs, or undefined when the stack does not exist or has never been updated. */
+  /**
+   * The stack's outputs, or undefined when the stack does not exist or has never been updated. Secret outputs stay
+   * `[secret]`: the pipeline reads releases and versions only, and a read-only job (drift) must not decrypt credentials.
+   */
   async outputs(stack: string): Promise<Record<string, unknown> | undefined> {
-    const r = await this.run(['stack', 'output', '--json', '--show-secrets', '--stack', stack]);
+    const r = await this.run(['stack', 'output', '--json', '--stack', stack]);
     if (r.exitCode !== 0) return undefined;
     return JSON.parse(r.stdout || '{}') as Record<string, unknown>;
   }

@@ -31,6 +31,8 @@ export default async () => {
   return {
     releases,
     endpoints: Object.fromEntries(Object.entries(releases).map(([svc, r]) => [svc, \`\${base}/\${svc}/\${r.version}\`])),
+    // A credential, as the real stacks export their databases': the pipeline must never need to decrypt it.
+    databasePassword: pulumi.secret('fixture-database-password'),
   };
 };
 `;
