@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, TestSystem } from '@msa/system-tests';
+import { eventually, request, TestSystem } from '@msa/system-tests';
 
 let system: TestSystem;
 const url = (path: string) => `${system.url('order')}${path}`;
@@ -122,7 +122,11 @@ describe('the order HTTP API', () => {
 
   it('is healthy and ready, and exposes Prometheus metrics', async () => {
     expect((await request('GET', url('/healthz'))).json).toEqual({ status: 'ok', service: 'order' });
-    expect((await request('GET', url('/readyz'))).json).toEqual({ ready: true, checks: { database: 'ok', kafka: 'ok', outbox: 'ok' } });
+    const ready = await eventually('the consumer to join its group', async () => {
+      const { json } = await request('GET', url('/readyz'));
+      return json.checks.consumer === 'ok' ? json : undefined;
+    });
+    expect(ready).toEqual({ ready: true, status: 'ok', checks: { database: 'ok', kafka: 'ok', outbox: 'ok', consumer: 'ok' } });
     const metrics = (await request('GET', url('/metrics'))).json as string;
     expect(metrics).toContain('http_request_duration_seconds_bucket');
     expect(metrics).toContain('process_resident_memory_bytes');

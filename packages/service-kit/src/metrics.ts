@@ -21,6 +21,39 @@ export function createMetrics(service: string) {
       labelNames: ['topic', 'outcome'],
       registers: [registry],
     }),
+    consumerUp: new client.Gauge({
+      name: 'kafka_consumer_up',
+      help: '1 while the consumer is in its group and consuming (also while it waits on a transient failure), 0 while starting or restarting',
+      registers: [registry],
+    }),
+    consumerRestarts: new client.Counter({
+      name: 'kafka_consumer_restarts_total',
+      help: 'Times the consumer loop died (offset commit or dead-letter send failed, group lost) and was rebuilt',
+      registers: [registry],
+    }),
+    consumerTransientFailures: new client.Counter({
+      name: 'kafka_consumer_transient_failures_total',
+      help: 'Failed attempts at a message that will be retried, not dead-lettered (database away, serialization conflict)',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
+    consumerRetrySeconds: new client.Gauge({
+      name: 'kafka_consumer_transient_failure_seconds',
+      help: 'How long the message in hand has been failing transiently; 0 when none is',
+      registers: [registry],
+    }),
+    dependencyUp: new client.Gauge({
+      name: 'service_dependency_up',
+      help: 'Each readiness check: 1 when ok, 0 when not (database, kafka, consumer, outbox, ...)',
+      labelNames: ['check'],
+      registers: [registry],
+    }),
+    readiness: new client.Gauge({
+      name: 'service_readiness_status',
+      help: '1 for the status the service reports on its readiness endpoint (ok, degraded, unavailable), 0 for the others',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
     published: new client.Counter({
       name: 'outbox_events_published_total',
       help: 'Outbox events published to Kafka',

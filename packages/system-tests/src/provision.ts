@@ -52,3 +52,38 @@ export async function deleteTopics(brokers: string[], topics: string[]): Promise
     await admin.close();
   }
 }
+
+/**
+ * Makes a service's database refuse every connection (or accept them again), as an outage does:
+ * ALLOW_CONNECTIONS false, then its open sessions are terminated (57P01), as a restart would.
+ */
+export async function setDatabaseAccepting(superuserUrl: string, name: string, accepting: boolean): Promise<void> {
+  const client = new pg.Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${accepting}`);
+    if (!accepting) await terminate(client, name);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Terminates every session open on these databases, as a PostgreSQL restart does to its clients. */
+export async function terminateSessions(superuserUrl: string, names: string[]): Promise<number> {
+  const client = new pg.Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    let n = 0;
+    for (const name of names) n += await terminate(client, name);
+    return n;
+  } finally {
+    await client.end();
+  }
+}
+
+async function terminate(client: pg.Client, database: string): Promise<number> {
+  const { rowCount } = await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+    database,
+  ]);
+  return rowCount ?? 0;
+}

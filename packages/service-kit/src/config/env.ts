@@ -23,9 +23,12 @@ export const baseEnvSchema = z.object({
   /** Outbox relay: how many events one Kafka request carries at most. */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().default(100),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
-  /** Consumer: attempts before a message goes to the dead-letter topic. */
+  /** Consumer: attempts at a failure of unknown kind before its message goes to the dead-letter topic.
+   *  Transient failures (database unreachable, serialization conflicts) retry for as long as they last. */
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(4),
   CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(0).default(100),
+  /** Consumer: the cap on the backoff between attempts, and between restarts of a consumer that died. */
+  CONSUMER_RETRY_MAX_MS: z.coerce.number().int().positive().default(5_000),
   ...outboxEnvShape,
 });
 

@@ -14,6 +14,9 @@ export function createPool(connection: string | pg.ClientConfig, onError: (error
   const pool = new pg.Pool({ ...config, ...(limits && sessionSettings(limits)), max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
   // An idle connection the server closed is dropped from the pool; without a listener it would crash the process.
   pool.on('error', onError);
+  // A checked-out client whose server goes away (a restart: 57P01) emits 'error' too; the query in
+  // flight, if any, fails on its own, and the pool discards the client when it comes back.
+  pool.on('connect', (client) => client.on('error', onError));
   return pool;
 }
 

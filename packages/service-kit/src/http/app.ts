@@ -8,11 +8,9 @@ import { installNotFoundHandler } from './method-not-allowed.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { withErrorResponses } from './responses.ts';
+import { evaluateReadiness, type Check } from './readiness.ts';
 
-export interface Check {
-  name: string;
-  check: () => Promise<void>;
-}
+export type { Check } from './readiness.ts';
 
 export interface HttpAppOptions {
   service: string;
@@ -21,7 +19,7 @@ export interface HttpAppOptions {
   log: Logger;
   metrics: Metrics;
   paths: { health: string; readiness: string; metrics: string; openapi: string };
-  /** Readiness is false while any of these fails (database, Kafka) or while shutting down. */
+  /** Readiness is false while a required one fails, or while shutting down; an optional one failing is "degraded". */
   readinessChecks: Check[];
   isShuttingDown: () => boolean;
   /** Largest request body accepted, in bytes (413 above it); sized to what the service's operations need. */
@@ -30,12 +28,6 @@ export interface HttpAppOptions {
 
 // Far above what any operation here takes (an order of 50 items is under 10 KiB), far below Fastify's 1 MiB.
 const DEFAULT_BODY_LIMIT = 32 * 1024;
-
-const CHECK_TIMEOUT_MS = 1_500;
-
-function withTimeout(p: Promise<void>, ms: number): Promise<void> {
-  return Promise.race([p, new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
-}
 
 /** Fastify with the kit's conventions: JSON logs, schema validation, OpenAPI, health, readiness and metrics. */
 export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
@@ -80,25 +72,14 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
 
   const hidden = { schema: { hide: true } };
   app.get(opts.paths.health, hidden, async () => ({ status: 'ok', service: opts.service }));
+  const readiness = () => evaluateReadiness(opts.readinessChecks, opts.isShuttingDown(), opts.metrics, opts.log);
   app.get(opts.paths.readiness, hidden, async (_req, reply) => {
-    const checks: Record<string, string> = {};
-    let ready = !opts.isShuttingDown();
-    if (!ready) checks.shutdown = 'in progress';
-    await Promise.all(
-      opts.readinessChecks.map(async (c) => {
-        try {
-          await withTimeout(c.check(), CHECK_TIMEOUT_MS);
-          checks[c.name] = 'ok';
-        } catch (error) {
-          ready = false;
-          checks[c.name] = error instanceof Error ? error.message : String(error);
-        }
-      }),
-    );
-    reply.status(ready ? 200 : 503);
-    return { ready, checks };
+    const report = await readiness();
+    reply.status(report.ready ? 200 : 503);
+    return report;
   });
   app.get(opts.paths.metrics, hidden, async (_req, reply) => {
+    await readiness(); // so the readiness gauges are current at every scrape
     reply.type(opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
   });

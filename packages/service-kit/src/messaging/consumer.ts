@@ -1,26 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from 'pino';
-import { withTransaction, type Pool, type Tx } from '../db/pool.ts';
-import { InvalidMessageError, parseEnvelope, type Envelope } from '../events/envelope.ts';
+import type { Pool, Tx } from '../db/pool.ts';
+import { parseEnvelope, type Envelope } from '../events/envelope.ts';
 import { topicName, unprefixed } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import type { KafkaConnection } from './connection.ts';
+import { deadLetterRecord } from './dead-letter.ts';
+import { classifyFailure, TransientError } from './failure.ts';
 import type { StringProducer } from './kafka.ts';
+
+export { PermanentError, TransientError } from './failure.ts';
 
 /** A handler changes state (and may enqueue events) inside the transaction that marks the message processed. */
 export type EventHandler = (tx: Tx, event: Envelope) => Promise<void>;
 
 /** Handlers by catalog topic name, then by event type; types with no handler are acknowledged and skipped. */
 export type HandlerMap = Record<string, Record<string, EventHandler>>;
-
-/** A failure that no retry can fix: the message goes to the dead-letter topic at once. */
-export class PermanentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PermanentError';
-  }
-}
 
 export interface ConsumerOptions {
   service: string;
@@ -32,11 +29,20 @@ export interface ConsumerOptions {
   handlers: HandlerMap;
   pool: Pool;
   producer: StringProducer;
+  /** Attempts for a failure of unknown kind before it is dead-lettered (transient ones retry without bound). */
   maxAttempts: number;
   retryBaseMs: number;
+  /** The cap on the backoff between two attempts, and between two restarts of the consumer. */
+  retryMaxMs: number;
   log: Logger;
   metrics: Metrics;
 }
+
+/**
+ * ok: consuming. starting: joining the group. retrying: the message in hand waits on a transient
+ * failure (the database or broker is away). restarting: the loop died and is being rebuilt. stopped: shut down.
+ */
+export type ConsumerState = 'ok' | 'starting' | 'retrying' | 'restarting' | 'stopped';
 
 type Outcome = 'processed' | 'duplicate' | 'ignored' | 'dead_lettered';
 type StringMessage = Message<string, string, string, string>;
@@ -45,23 +51,66 @@ type ClosableStream = AsyncIterable<StringMessage> & { close(): Promise<void> };
 /**
  * Consumes the service's topics in its own group. Each message's effect and its row in
  * processed_messages commit in one transaction, so a redelivered message changes nothing.
- * A message that still fails after bounded retries is dead-lettered with its reason, and the
- * offset moves on: one poison message never stops the consumer.
+ *
+ * A message that can never succeed is dead-lettered at once and the offset moves on. A failure that
+ * may pass (database unreachable, serialization conflict, restart) is retried with capped backoff for
+ * as long as it lasts: nothing is dead-lettered and no offset is committed past it. The loop itself is
+ * supervised: when it dies (an offset commit or a dead-letter send fails), it is rebuilt with backoff
+ * and resumes from the last committed offset.
  */
 export class IdempotentConsumer {
   #opts: ConsumerOptions;
-  #consumer: Consumer<string, string, string, string>;
-  #loop?: Promise<void>;
-  #stopping = false;
+  #consumer?: Consumer<string, string, string, string>;
   #stream?: ClosableStream;
+  #supervisor?: Promise<void>;
+  #stopping = new AbortController();
+  #state: ConsumerState = 'starting';
 
   constructor(opts: ConsumerOptions) {
     this.#opts = opts;
+    this.#setState('starting');
+  }
+
+  get state(): ConsumerState {
+    return this.#state;
+  }
+
+  #setState(state: ConsumerState): void {
+    this.#state = state;
+    this.#opts.metrics.consumerUp.set(state === 'ok' || state === 'retrying' ? 1 : 0);
+  }
+
+  /** Starts consuming in the background: joining the group can take a session timeout, and nothing should wait for it. */
+  start(): void {
+    this.#supervisor ??= this.#supervise();
+  }
+
+  async #supervise(): Promise<void> {
+    const { log, metrics, retryBaseMs, retryMaxMs } = this.#opts;
+    for (let restarts = 0; !this.#stopping.signal.aborted; restarts++) {
+      try {
+        await this.#consumeUntilFailure();
+      } catch (error) {
+        if (this.#stopping.signal.aborted) break;
+        this.#setState('restarting');
+        metrics.consumerRestarts.inc();
+        log.error({ err: error, restarts }, 'consumer loop died; restarting it');
+      } finally {
+        await this.#closeClient();
+      }
+      const backoff = Math.min(retryMaxMs, Math.max(retryBaseMs, 100) * 2 ** Math.min(restarts, 10));
+      await sleep(backoff, undefined, { signal: this.#stopping.signal }).catch(() => undefined);
+    }
+    this.#setState('stopped');
+  }
+
+  async #consumeUntilFailure(): Promise<void> {
+    const { service, topicPrefix, brokers, connection, handlers } = this.#opts;
     this.#consumer = new Consumer({
-      ...opts.connection,
-      groupId: `${opts.topicPrefix}${opts.service}`,
-      clientId: `${opts.service}-consumer`,
-      bootstrapBrokers: opts.brokers,
+      ...connection,
+      groupId: `${topicPrefix}${service}`,
+      clientId: `${service}-consumer`,
+      bootstrapBrokers: brokers,
       deserializers: stringDeserializers,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
@@ -69,34 +118,43 @@ export class IdempotentConsumer {
       retries: 10,
       retryDelay: 500,
     });
-  }
-
-  get connected(): boolean {
-    return this.#consumer.isConnected?.() ?? true;
-  }
-
-  async start(): Promise<void> {
-    const topics = Object.keys(this.#opts.handlers).map((t) => topicName(this.#opts.topicPrefix, t));
-    const stream = await this.#consumer.consume({
+    // The client reports a failed rejoin as an 'error' event: unheard, it would end the process.
+    this.#consumer.on('error', (error: unknown) => {
+      this.#opts.log.warn({ err: error }, 'consumer lost its group; rebuilding it');
+      void this.#stream?.close().catch(() => undefined);
+    });
+    const topics = Object.keys(handlers).map((t) => topicName(topicPrefix, t));
+    const stream = (await this.#consumer.consume({
       topics,
       autocommit: false,
       mode: 'committed',
       fallbackMode: 'earliest',
       maxWaitTime: 200,
-    });
-    this.#stream = stream as unknown as ClosableStream;
-    this.#loop = (async () => {
-      for await (const message of stream) {
-        await this.handle(message);
-        await message.commit();
-        if (this.#stopping) break;
-      }
-    })().catch((error: unknown) => {
-      if (!this.#stopping) this.#opts.log.error({ err: error }, 'consumer loop ended');
-    });
+    })) as unknown as ClosableStream;
+    this.#stream = stream;
+    if (this.#stopping.signal.aborted) return;
+    this.#setState('ok');
+    for await (const message of stream) {
+      await this.handle(message);
+      await message.commit();
+      if (this.#stopping.signal.aborted) return;
+    }
+    if (!this.#stopping.signal.aborted) throw new Error('the message stream ended');
   }
 
-  /** Processes one message to an outcome; never throws for a message's own fault. */
+  async #closeClient(): Promise<void> {
+    const stream = this.#stream;
+    const consumer = this.#consumer;
+    this.#stream = undefined;
+    this.#consumer = undefined;
+    await stream?.close().catch(() => undefined);
+    await consumer?.close(true).catch(() => undefined);
+  }
+
+  /**
+   * Processes one message to an outcome. Throws only when the service is stopping or the dead-letter
+   * topic cannot be written: then the offset must not be committed.
+   */
   async handle(message: StringMessage): Promise<Outcome> {
     const topic = unprefixed(this.#opts.topicPrefix, message.topic);
     let outcome: Outcome;
@@ -104,6 +162,7 @@ export class IdempotentConsumer {
       const event = parseEnvelope(message.value);
       outcome = await this.#applyWithRetries(topic, event);
     } catch (error) {
+      if (this.#stopping.signal.aborted) throw error;
       await this.#deadLetter(message, error instanceof Error ? error : new Error(String(error)));
       outcome = 'dead_lettered';
     }
@@ -114,64 +173,82 @@ export class IdempotentConsumer {
   async #applyWithRetries(topic: string, event: Envelope): Promise<Outcome> {
     const handler = this.#opts.handlers[topic]?.[event.type];
     if (!handler) return 'ignored';
-    return pRetry(
-      async () => {
-        try {
-          return await this.#applyOnce(handler, event);
-        } catch (error) {
-          if (error instanceof PermanentError || error instanceof InvalidMessageError) throw new AbortError(error);
-          throw error;
-        }
-      },
-      {
-        retries: this.#opts.maxAttempts - 1,
-        minTimeout: this.#opts.retryBaseMs,
-        factor: 2,
-        randomize: true,
-        onFailedAttempt: ({ error, attemptNumber }) =>
-          this.#opts.log.warn({ err: error, attempt: attemptNumber, eventId: event.id, type: event.type }, 'event failed; retrying'),
-      },
-    );
+    const { maxAttempts, retryBaseMs, retryMaxMs, log, metrics } = this.#opts;
+    let failingSince: number | undefined;
+    try {
+      return await pRetry(
+        async () => {
+          try {
+            return await this.#applyOnce(handler, event);
+          } catch (error) {
+            if (classifyFailure(error) === 'permanent') throw new AbortError(error as Error);
+            throw error;
+          }
+        },
+        {
+          retries: Infinity,
+          minTimeout: Math.max(retryBaseMs, 1),
+          maxTimeout: retryMaxMs,
+          factor: 2,
+          randomize: true,
+          signal: this.#stopping.signal,
+          shouldRetry: ({ error, attemptNumber }) => {
+            const kind = classifyFailure(error);
+            if (kind !== 'transient') return attemptNumber < maxAttempts;
+            failingSince ??= Date.now();
+            this.#setState('retrying');
+            metrics.consumerTransientFailures.inc({ topic });
+            metrics.consumerRetrySeconds.set((Date.now() - failingSince) / 1000);
+            return true;
+          },
+          onFailedAttempt: ({ error, attemptNumber, retryDelay }) =>
+            log.warn({ err: error, attempt: attemptNumber, retryInMs: retryDelay, eventId: event.id, type: event.type, kind: classifyFailure(error) }, 'event failed'),
+        },
+      );
+    } finally {
+      if (failingSince !== undefined) {
+        metrics.consumerRetrySeconds.set(0);
+        if (this.#state === 'retrying') this.#setState('ok');
+        log.info({ eventId: event.id, waitedMs: Date.now() - failingSince }, 'transient failure over');
+      }
+    }
   }
 
+  /** One attempt in one transaction. Not getting a connection at all is transient, whatever the driver says. */
   async #applyOnce(handler: EventHandler, event: Envelope): Promise<Outcome> {
-    return withTransaction(this.#opts.pool, async (tx) => {
-      const mark = await tx.query(
-        'INSERT INTO processed_messages (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-        [event.id, this.#opts.service],
-      );
-      if (mark.rowCount === 0) return 'duplicate';
-      await handler(tx, event);
-      return 'processed';
+    const client = await this.#opts.pool.connect().catch((error: unknown) => {
+      throw new TransientError('database unreachable', { cause: error });
     });
+    try {
+      await client.query('BEGIN');
+      const mark = await client.query('INSERT INTO processed_messages (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        event.id,
+        this.#opts.service,
+      ]);
+      const outcome: Outcome = mark.rowCount === 0 ? 'duplicate' : 'processed';
+      if (outcome === 'processed') await handler(client, event);
+      await client.query('COMMIT');
+      return outcome;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async #deadLetter(message: StringMessage, error: Error): Promise<void> {
     const { topicPrefix, deadLetterTopic, producer, log, service } = this.#opts;
     log.error({ err: error, topic: message.topic, partition: message.partition, offset: String(message.offset) }, 'message dead-lettered');
-    await producer.send({
-      messages: [
-        {
-          topic: topicName(topicPrefix, deadLetterTopic),
-          key: message.key ?? '',
-          value: message.value ?? '',
-          headers: {
-            'dlq-reason': error.message,
-            'dlq-source-topic': message.topic,
-            'dlq-source-partition': String(message.partition),
-            'dlq-source-offset': String(message.offset),
-            'dlq-consumer': service,
-          },
-        },
-      ],
-    });
+    await producer.send({ messages: [deadLetterRecord(topicName(topicPrefix, deadLetterTopic), message, error.message, service)] });
   }
 
-  /** Finishes the message in hand, commits it, and leaves the group. */
+  /** Finishes (or abandons, uncommitted) the message in hand, and leaves the group. */
   async stop(): Promise<void> {
-    this.#stopping = true;
+    this.#stopping.abort(new Error('consumer stopping'));
     await this.#stream?.close().catch(() => undefined);
-    await this.#loop;
-    await this.#consumer.close(true).catch(() => undefined);
+    await this.#supervisor;
+    await this.#closeClient();
+    this.#setState('stopped');
   }
 }

@@ -82,7 +82,7 @@ export async function startService<E extends BaseEnv>(
   const log = createLogger(entry.name, env.LOG_LEVEL);
   const metrics = createMetrics(entry.name);
   await migrate(database, path.join(def.dir, entry.database.migrations), log);
-  const pool = createPool(database, (err) => log.warn({ err }, 'idle database connection lost'), 10, sessionLimitsFromEnv(env));
+  const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), 10, sessionLimitsFromEnv(env));
   const producer = createProducer(`${entry.name}-producer`, env.KAFKA_BROKERS, kafka);
   const ctx: ServiceContext<E> = {
     env,
@@ -115,6 +115,7 @@ export async function startService<E extends BaseEnv>(
           producer,
           maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
           retryBaseMs: env.CONSUMER_RETRY_BASE_MS,
+          retryMaxMs: env.CONSUMER_RETRY_MAX_MS,
           log,
           metrics,
         })
@@ -130,17 +131,27 @@ export async function startService<E extends BaseEnv>(
     metrics,
     paths: entry.http,
     isShuttingDown: () => shuttingDown,
+    // Ready means "can serve its HTTP API", which needs the database. Kafka and the consumer only delay
+    // events (the outbox keeps them): their absence degrades the service, it stays ready. The outbox
+    // takes a replica out only once its backlog outlives OUTBOX_MAX_AGE_MS while it cannot publish.
     readinessChecks: [
-      { name: 'database', check: async () => void (await pool.query('SELECT 1')) },
-      { name: 'kafka', check: async () => void (await producer.metadata({ topics: kafkaTopics, forceUpdate: true, retries: 0 })) },
+      { name: 'database', failedState: 'unreachable', check: async () => void (await pool.query('SELECT 1')) },
+      {
+        name: 'kafka',
+        required: false,
+        failedState: 'unreachable',
+        check: async () => void (await producer.metadata({ topics: kafkaTopics, forceUpdate: true, retries: 0 })),
+      },
       outbox.readiness,
+      ...(consumer ? [{ name: 'consumer', required: false, check: async () => consumer.state }] : []),
       ...(def.checks?.(ctx) ?? []),
     ],
   });
   await def.routes(app, ctx);
   await outbox.start();
-  await consumer?.start();
   await app.listen({ host: env.HOST, port: env.PORT });
+  // After listening: joining the group can wait a session timeout for a crashed member, and the API need not.
+  consumer?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = `http://${env.HOST}:${port}`;
