@@ -48,15 +48,16 @@ export function spawnService(root: string, name: string, env: Record<string, str
   return { name, url: `http://127.0.0.1:${env.PORT}`, child, exited };
 }
 
-/** Polls a URL until it answers 200, or fails with the last answer. */
-export async function waitForOk(url: string, timeoutMs = 60_000): Promise<void> {
+/** Polls a URL until it answers 200 (and its JSON body passes `accept`, when given), or fails with the last answer. */
+export async function waitForOk(url: string, timeoutMs = 60_000, accept?: (body: any) => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-      last = `${res.status} ${await res.text()}`;
+      const text = await res.text();
+      if (res.ok && (!accept || accept(JSON.parse(text)))) return;
+      last = `${res.status} ${text}`;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }

@@ -44,8 +44,9 @@ export class TestSystem {
     await system.#provision();
     // All at once: a caller does not need its callees up to start (it reaches them per request,
     // through a timeout and a circuit breaker), and every URL is known from the ports chosen above.
+    // Fully up, consumers in their groups: tests then start from a settled system.
     const services = system.catalog.services.filter((s) => !opts.only || opts.only.includes(s.name));
-    await Promise.all(services.map((s) => system.startService(s.name)));
+    await Promise.all(services.map((s) => system.startService(s.name, {}, 'ok')));
     return system;
   }
 
@@ -80,11 +81,14 @@ export class TestSystem {
     };
   }
 
-  /** Starts (or restarts) one service and waits until its readiness endpoint says ready. */
-  async startService(service: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
+  /**
+   * Starts (or restarts) one service and waits until its readiness endpoint says ready (it serves
+   * HTTP) or, with 'ok', until nothing is degraded either (its consumer has joined its group).
+   */
+  async startService(service: string, extra: Record<string, string> = {}, until: 'ready' | 'ok' = 'ready'): Promise<ServiceProcess> {
     const proc = spawnService(this.root, service, this.envFor(service, extra), this.logDir, this.#opts.fromSource);
     this.processes.set(service, proc);
-    await this.#ready(service, proc, this.logDir);
+    await this.#ready(service, proc, this.logDir, until);
     return proc;
   }
 
@@ -103,10 +107,10 @@ export class TestSystem {
     return { key, proc };
   }
 
-  async #ready(service: string, proc: ServiceProcess, logDir: string): Promise<void> {
+  async #ready(service: string, proc: ServiceProcess, logDir: string, until: 'ready' | 'ok' = 'ready'): Promise<void> {
     const entry = this.catalog.byName(service);
     await Promise.race([
-      waitForOk(`${proc.url}${entry.http.readiness}`),
+      waitForOk(`${proc.url}${entry.http.readiness}`, 60_000, until === 'ok' ? (body) => body.status === 'ok' : undefined),
       proc.exited.then((code) => {
         throw new Error(`${service} exited with ${code} during start; see ${logDir}/${service}.log`);
       }),

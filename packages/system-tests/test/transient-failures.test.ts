@@ -114,7 +114,7 @@ describe('transient failures never lose a saga', () => {
     expect(await stockOf('fig')).toBe(1000 - 2 * placed.length);
   }, 180_000);
 
-  it('serves HTTP within 3 s of a restart after SIGKILL, before its consumer has rejoined the group', async () => {
+  it('serves HTTP within seconds of a restart after SIGKILL, without waiting for its consumer to rejoin the group', async () => {
     const before = await place('plum', '9 Quick Street');
     await finalStatuses([before!.id]);
     await system.stopService('order', 'SIGKILL');
@@ -123,7 +123,10 @@ describe('transient failures never lose a saga', () => {
     const { status } = await request('GET', `${system.url('order')}/orders/${before!.id}`);
     const elapsed = Date.now() - started;
     expect(status).toBe(200);
-    expect(elapsed).toBeLessThan(3_000);
+    // The killed member holds its partitions for the group's session timeout (10 s); the API does not
+    // wait for that. 1-2.5 s on a quiet machine; the bound leaves room for a busy CI runner.
+    expect(elapsed).toBeLessThan(5_000);
+    expect((await request('GET', `${system.url('order')}/readyz`)).json).toMatchObject({ ready: true, status: 'degraded', checks: { consumer: 'starting' } });
     // New orders are accepted at once and complete once the consumer is back in its group.
     const after = await place('plum', '10 Quick Street');
     expect(after).toBeDefined();

@@ -10,6 +10,7 @@ import type { KafkaConnection } from './connection.ts';
 import { deadLetterRecord } from './dead-letter.ts';
 import { classifyFailure, TransientError } from './failure.ts';
 import type { StringProducer } from './kafka.ts';
+import { PartitionLanes } from './partition-lanes.ts';
 
 export { PermanentError, TransientError } from './failure.ts';
 
@@ -48,6 +49,9 @@ type Outcome = 'processed' | 'duplicate' | 'ignored' | 'dead_lettered';
 type StringMessage = Message<string, string, string, string>;
 type ClosableStream = AsyncIterable<StringMessage> & { close(): Promise<void> };
 
+/** Messages read ahead of the slowest partition, across all of them. */
+const MAX_BUFFERED = 64;
+
 /**
  * Consumes the service's topics in its own group. Each message's effect and its row in
  * processed_messages commit in one transaction, so a redelivered message changes nothing.
@@ -65,6 +69,8 @@ export class IdempotentConsumer {
   #supervisor?: Promise<void>;
   #stopping = new AbortController();
   #state: ConsumerState = 'starting';
+  /** Messages waiting on a transient failure, by event id, with when they began to fail. */
+  #retrying = new Map<string, number>();
 
   constructor(opts: ConsumerOptions) {
     this.#opts = opts;
@@ -72,12 +78,18 @@ export class IdempotentConsumer {
   }
 
   get state(): ConsumerState {
-    return this.#state;
+    return this.#state === 'ok' && this.#retrying.size > 0 ? 'retrying' : this.#state;
   }
 
-  #setState(state: ConsumerState): void {
+  #setState(state: Exclude<ConsumerState, 'retrying'>): void {
     this.#state = state;
-    this.#opts.metrics.consumerUp.set(state === 'ok' || state === 'retrying' ? 1 : 0);
+    this.#opts.metrics.consumerUp.set(state === 'ok' ? 1 : 0);
+  }
+
+  /** The oldest transient failure in hand sets the gauge: that is the one an alert cares about. */
+  #retryingChanged(): void {
+    const oldest = Math.min(...this.#retrying.values());
+    this.#opts.metrics.consumerRetrySeconds.set(this.#retrying.size === 0 ? 0 : (Date.now() - oldest) / 1000);
   }
 
   /** Starts consuming in the background: joining the group can take a session timeout, and nothing should wait for it. */
@@ -134,11 +146,23 @@ export class IdempotentConsumer {
     this.#stream = stream;
     if (this.#stopping.signal.aborted) return;
     this.#setState('ok');
-    for await (const message of stream) {
-      await this.handle(message);
-      await message.commit();
-      if (this.#stopping.signal.aborted) return;
+    const lanes = new PartitionLanes<StringMessage>(
+      MAX_BUFFERED,
+      async (message) => {
+        await this.handle(message);
+        await message.commit();
+      },
+      () => void stream.close().catch(() => undefined),
+    );
+    try {
+      for await (const message of stream) {
+        await lanes.push(`${message.topic}:${message.partition}`, message);
+        if (lanes.failure || this.#stopping.signal.aborted) break;
+      }
+    } finally {
+      await lanes.settled();
     }
+    if (lanes.failure) throw lanes.failure.error;
     if (!this.#stopping.signal.aborted) throw new Error('the message stream ended');
   }
 
@@ -196,9 +220,9 @@ export class IdempotentConsumer {
             const kind = classifyFailure(error);
             if (kind !== 'transient') return attemptNumber < maxAttempts;
             failingSince ??= Date.now();
-            this.#setState('retrying');
+            this.#retrying.set(event.id, failingSince);
+            this.#retryingChanged();
             metrics.consumerTransientFailures.inc({ topic });
-            metrics.consumerRetrySeconds.set((Date.now() - failingSince) / 1000);
             return true;
           },
           onFailedAttempt: ({ error, attemptNumber, retryDelay }) =>
@@ -207,8 +231,8 @@ export class IdempotentConsumer {
       );
     } finally {
       if (failingSince !== undefined) {
-        metrics.consumerRetrySeconds.set(0);
-        if (this.#state === 'retrying') this.#setState('ok');
+        this.#retrying.delete(event.id);
+        this.#retryingChanged();
         log.info({ eventId: event.id, waitedMs: Date.now() - failingSince }, 'transient failure over');
       }
     }

@@ -155,7 +155,7 @@ export async function startService<E extends BaseEnv>(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = `http://${env.HOST}:${port}`;
-  log.info({ url, topicPrefix: env.TOPIC_PREFIX }, 'service started');
+  log.info({ url, topicPrefix: env.TOPIC_PREFIX, startupMs: Math.round(performance.now()) }, 'service started');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
