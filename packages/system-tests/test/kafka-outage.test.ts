@@ -22,7 +22,7 @@ beforeAll(async () => {
   });
   await startKafka(config, log);
   const shared = connectionSettings();
-  system = await TestSystem.start({ only: ['inventory'], servers: { postgres: shared.postgres, kafka: connectionSettings(config).kafka } });
+  system = await TestSystem.start({ servers: { postgres: shared.postgres, kafka: connectionSettings(config).kafka } });
 }, 180_000);
 
 afterAll(async () => {
@@ -32,12 +32,14 @@ afterAll(async () => {
 });
 
 const readiness = () => request('GET', `${system.url('inventory')}/readyz`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a service when Kafka goes away', () => {
-  it('stays ready but reports itself degraded while the broker is down, and consumes again when it is back', async () => {
+  it('stays ready but reports itself degraded while the broker is down for 20 s, takes orders, and completes them when it is back', async () => {
     expect((await readiness()).json).toMatchObject({ ready: true, checks: { kafka: 'ok' } });
 
     await stopKafka(config, log);
+    const stopped = Date.now();
     const down = await eventually('inventory to report Kafka unreachable', async () => {
       const r = await readiness();
       return r.json.checks?.kafka === 'unreachable' ? r : undefined;
@@ -48,6 +50,19 @@ describe('a service when Kafka goes away', () => {
     const metrics = (await request('GET', `${system.url('inventory')}/metrics`)).json as string;
     expect(metrics).toMatch(/service_dependency_up\{check="kafka",service="inventory"\} 0/);
     expect(metrics).toMatch(/service_readiness_status\{status="degraded",service="inventory"\} 1/);
+
+    // The public API keeps taking orders: they wait in the outbox.
+    const order = system.url('order');
+    const placed = await request('POST', `${order}/orders`, { items: [{ sku: 'pear', quantity: 1 }], address: '4 Outage Road' });
+    expect(placed.status).toBe(201);
+    expect((await request('GET', `${order}/orders/${placed.json.id}`)).json.status).toBe('PENDING');
+    const orderReadiness = await eventually('order to report Kafka unreachable', async () => {
+      const r = await request('GET', `${order}/readyz`);
+      return r.json.checks?.kafka === 'unreachable' && r.json.checks?.outbox === 'cannot publish' ? r : undefined;
+    });
+    expect(orderReadiness.status).toBe(200);
+    expect(orderReadiness.json).toMatchObject({ ready: true, status: 'degraded', checks: { database: 'ok' } });
+    await sleep(Math.max(0, 20_000 - (Date.now() - stopped)));
 
     await startKafka(config, log);
     await eventually('inventory to be back to ok', async () => ((await readiness()).json.status === 'ok' ? true : undefined), 60_000);
@@ -65,5 +80,9 @@ describe('a service when Kafka goes away', () => {
       60_000,
     );
     expect(reservation.status).toBe('RESERVED');
+    await eventually('the order placed during the outage to confirm', async () => {
+      const { json } = await request('GET', `${order}/orders/${placed.json.id}`);
+      return json.status === 'CONFIRMED' ? true : undefined;
+    }, 60_000);
   }, 180_000);
 });
