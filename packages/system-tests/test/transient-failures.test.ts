@@ -132,4 +132,14 @@ describe('transient failures never lose a saga', () => {
     expect(after).toBeDefined();
     expect((await finalStatuses([after!.id])).get(after!.id)).toBe('CONFIRMED');
   }, 120_000);
+
+  it('stops at once on SIGTERM while its consumer is still waiting to rejoin the group', async () => {
+    await system.stopService('order', 'SIGKILL');
+    await system.startService('order');
+    expect((await request('GET', `${system.url('order')}/readyz`)).json.checks.consumer).toBe('starting');
+    const started = Date.now();
+    expect(await system.stopService('order', 'SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await system.startService('order');
+  }, 60_000);
 });

@@ -243,6 +243,7 @@ export class IdempotentConsumer {
     const client = await this.#opts.pool.connect().catch((error: unknown) => {
       throw new TransientError('database unreachable', { cause: error });
     });
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const mark = await client.query('INSERT INTO processed_messages (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
@@ -255,9 +256,11 @@ export class IdempotentConsumer {
       return outcome;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed this way may be dead: the pool opens a fresh one instead.
+      if (classifyFailure(error) === 'transient') broken = error as Error;
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -270,6 +273,13 @@ export class IdempotentConsumer {
   /** Finishes (or abandons, uncommitted) the message in hand, and leaves the group. */
   async stop(): Promise<void> {
     this.#stopping.abort(new Error('consumer stopping'));
+    if (this.#state !== 'ok') {
+      // Still joining the group, which can wait out a crashed member's session: nothing is in hand
+      // to finish, so nothing waits for the join; the client is closed in the background.
+      void this.#closeClient();
+      this.#setState('stopped');
+      return;
+    }
     await this.#stream?.close().catch(() => undefined);
     await this.#supervisor;
     await this.#closeClient();
