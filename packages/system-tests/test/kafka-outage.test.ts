@@ -58,10 +58,11 @@ describe('a service when Kafka goes away', () => {
     expect((await request('GET', `${order}/orders/${placed.json.id}`)).json.status).toBe('PENDING');
     const orderReadiness = await eventually('order to report Kafka unreachable', async () => {
       const r = await request('GET', `${order}/readyz`);
-      return r.json.checks?.kafka === 'unreachable' && r.json.checks?.outbox === 'cannot publish' ? r : undefined;
+      return r.json.checks?.kafka === 'unreachable' ? r : undefined;
     });
+    // A young backlog is what the outbox is for (it goes out of service only past OUTBOX_MAX_AGE_MS, 30 s).
     expect(orderReadiness.status).toBe(200);
-    expect(orderReadiness.json).toMatchObject({ ready: true, status: 'degraded', checks: { database: 'ok' } });
+    expect(orderReadiness.json).toMatchObject({ ready: true, status: 'degraded', checks: { database: 'ok', outbox: 'ok' } });
     await sleep(Math.max(0, 20_000 - (Date.now() - stopped)));
 
     await startKafka(config, log);
