@@ -132,8 +132,10 @@ export async function startService<E extends BaseEnv>(
     paths: entry.http,
     isShuttingDown: () => shuttingDown,
     // Ready means "can serve its HTTP API", which needs the database. Kafka and the consumer only delay
-    // events (the outbox keeps them): their absence degrades the service, it stays ready. The outbox
-    // takes a replica out only once its backlog outlives OUTBOX_MAX_AGE_MS while it cannot publish.
+    // events (the outbox keeps them): their absence degrades the service, it stays ready. A stalled
+    // outbox (backlog older than OUTBOX_MAX_AGE_MS while this replica cannot publish) takes an internal
+    // service's replica out; the public service only degrades, since taking writes while Kafka is away
+    // is exactly what its outbox is for (README, "Readiness").
     readinessChecks: [
       { name: 'database', failedState: 'unreachable', check: async () => void (await pool.query('SELECT 1')) },
       {
@@ -142,7 +144,7 @@ export async function startService<E extends BaseEnv>(
         failedState: 'unreachable',
         check: async () => void (await producer.metadata({ topics: kafkaTopics, forceUpdate: true, retries: 0 })),
       },
-      outbox.readiness,
+      { ...outbox.readiness, required: !entry.public },
       ...(consumer ? [{ name: 'consumer', required: false, check: async () => consumer.state }] : []),
       ...(def.checks?.(ctx) ?? []),
     ],
