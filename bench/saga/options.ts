@@ -38,6 +38,11 @@ const schema = z.object({
     .regex(/^(saga|monolith|limit)(,(saga|monolith|limit))*$/, 'a list of saga, monolith, limit')
     .transform((s) => s.split(','))
     .default(['saga', 'monolith', 'limit']),
+  'service-env': z
+    .string()
+    .regex(/^([A-Z_][A-Z0-9_]*=[^,]*)(,[A-Z_][A-Z0-9_]*=[^,]*)*$/, 'KEY=value pairs separated by commas, e.g. OUTBOX_POLL_MS=50,OUTBOX_BATCH_SIZE=200')
+    .transform((s) => Object.fromEntries(s.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])))
+    .default({}),
   'keep-going': z.boolean().default(false),
   profile: z.boolean().default(false),
   out: z.string().default('bench/results'),
@@ -57,13 +62,15 @@ export interface BenchOptions {
   pgbenchSeconds: number;
   kafkaRecords: number;
   only: Set<string>;
+  /** Tuning knobs given to every service process (its env schema validates them). */
+  serviceEnv: Record<string, string>;
   /** Go on to higher rates after one the system could not keep up with. */
   keepGoing: boolean;
   profile: boolean;
   outDir: string;
 }
 
-const FLAGS = ['mode', 'rates', 'duration', 'drain', 'warmup', 'replicas', 'skus', 'max-in-flight', 'connections', 'pgbench-clients', 'pgbench-seconds', 'kafka-records', 'only', 'out'] as const;
+const FLAGS = ['mode', 'rates', 'duration', 'drain', 'warmup', 'replicas', 'skus', 'max-in-flight', 'connections', 'pgbench-clients', 'pgbench-seconds', 'kafka-records', 'only', 'service-env', 'out'] as const;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const { values } = parseArgs({
@@ -103,6 +110,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     pgbenchSeconds: o['pgbench-seconds'] ?? Math.min(durationS, 30),
     kafkaRecords: o['kafka-records'] ?? mode.kafkaRecords,
     only: new Set(o.only),
+    serviceEnv: o['service-env'],
     keepGoing: o['keep-going'],
     profile: o.profile,
     outDir: o.out,

@@ -1,7 +1,7 @@
 import type { Catalog } from '@msa/catalog';
 
 /**
- * The happy path of one saga as the code runs it (apps/*/src), one row per database transaction:
+ * The happy path of one saga as the code in apps/ runs it, one row per database transaction:
  * POST /orders (place-order.service.ts), inventory's reserveStock, delivery's scheduleDelivery,
  * and order's applySagaEvent for StockReserved and for DeliveryScheduled. Each writes its state,
  * its processed_messages row (except the POST) and at most one outbox row.
