@@ -17,6 +17,7 @@ import { findRepoRoot, loadCatalog } from '@msa/catalog';
 import { connectionSettings } from '@msa/local-servers';
 import { newEnvelope } from '@msa/service-kit';
 import { buildService } from '@msa/service-kit/build';
+import { hopsOf, spread } from './saga/hops.ts';
 import { kafkaLimit } from './saga/kafka-perf.ts';
 import { parseOptions } from './saga/options.ts';
 import { pgbenchLimit } from './saga/pgbench.ts';
@@ -56,11 +57,12 @@ async function measure(start: (tracker: SagaTracker) => Promise<Target>, replica
   try {
     const rates = await runRates(target, tracker, steps, log);
     const run: TargetRun = { target: target.name, replicas, rates };
-    if (target.statusOf) {
-      // The observer is a stand-in for GET /orders/:id: check a sample against the API itself.
-      const sample = [...tracker.completions.values()].flat().slice(0, 20);
-      const statuses = await Promise.all(sample.map((c) => target.statusOf!(c.id)));
-      run.observerChecked = { sampled: sample.length, agreed: sample.filter((c, i) => statuses[i] === c.outcome).length };
+    if (target.getOrder && rates.length > 0) {
+      // The observer stands in for GET /orders/:id: check a sample against the API, and time its hops.
+      const sample = spread(tracker.completions.get(rates.length - 1) ?? [], 40);
+      const views = [];
+      for (const c of sample) views.push(await target.getOrder(c.id));
+      run.hops = hopsOf(sample, views);
     }
     runs.push(run);
   } finally {

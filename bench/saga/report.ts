@@ -1,3 +1,4 @@
+import type { Hops } from './hops.ts';
 import type { KafkaResult } from './kafka-perf.ts';
 import type { PgbenchResult } from './pgbench.ts';
 import { chart } from './plot.ts';
@@ -9,8 +10,8 @@ export interface TargetRun {
   target: string;
   replicas: number | null;
   rates: RateResult[];
-  /** Of a sample of completed orders, how many GET /orders/:id reported with the status the observer saw. */
-  observerChecked?: { sampled: number; agreed: number };
+  /** A sample of the last rate's completed orders read back through GET /orders/:id: agreement and hop times. */
+  hops?: Hops;
 }
 
 export interface SagaResults {
@@ -73,6 +74,16 @@ export function markdown(res: SagaResults): string {
       lines.push(
         `| ${run.target} | ${r.offeredPerSec} | ${r.acceptedPerSec} | ${r.completedPerSec}${r.saturated ? ' (sat.)' : ''} | ${r.endToEndMs.p50} / ${r.endToEndMs.p95} / ${r.endToEndMs.p99} | ${r.postMs.p50} / ${r.postMs.p99} | ${r.commitsPerSaga ?? '–'} | ${r.unfinished} | ${machine ?? '–'} | ${cpuCell(r)} | ${r.loadAverage[0]} |`,
       );
+    }
+  }
+  const hopRuns = res.runs.filter((r) => r.hops);
+  if (hopRuns.length > 0) {
+    lines.push('', "Where a saga's time goes (a sample of the last rate's orders, from GET /orders/:id; p50 / p99 ms):", '');
+    lines.push('| target | sample (status agrees) | POST → order row | order row → StockReserved applied | order row → DeliveryScheduled applied (final) |', '|---|---|---|---|---|');
+    for (const r of hopRuns) {
+      const h = r.hops!;
+      const pp = (p: { p50: number; p99: number }) => `${p.p50} / ${p.p99}`;
+      lines.push(`| ${r.target} | ${h.sampled} (${h.agreed}) | ${pp(h.postToOrderRow)} | ${pp(h.orderRowToStockReserved)} | ${pp(h.orderRowToDeliveryScheduled)} |`);
     }
   }
   lines.push('', '## The limit, measured in the same run', '');

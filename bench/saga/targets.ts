@@ -12,6 +12,7 @@ import {
 } from '@msa/system-tests';
 
 type ServiceProcess = ReturnType<typeof spawnService>;
+import type { OrderView } from './hops.ts';
 import type { Final } from './tracker.ts';
 import { observeOutcomes } from './observer.ts';
 
@@ -25,8 +26,8 @@ export interface Target {
   databases: string[];
   /** The monolith answers with the final status; the saga's outcome arrives on order.events. */
   finalInResponse: boolean;
-  /** Order ids → the status GET /orders/:id reports (for checking the observer against the API). */
-  statusOf?: (id: string) => Promise<string | undefined>;
+  /** GET /orders/:id, for checking the observer against the API and timing the saga's hops. */
+  getOrder?: (id: string) => Promise<OrderView | undefined>;
   close(): Promise<void>;
 }
 
@@ -90,7 +91,10 @@ export async function startSaga(opts: {
       pids,
       databases: [...system.databases.values()].map((d) => d.name),
       finalInResponse: false,
-      statusOf: async (id) => (await request('GET', `${system.url('order')}/orders/${id}`)).json?.status,
+      getOrder: async (id) => {
+        const res = await request('GET', `${system.url('order')}/orders/${id}`);
+        return res.status === 200 ? (res.json as OrderView) : undefined;
+      },
       async close() {
         await observer.close();
         await Promise.all(extra.map((p) => (p.child.kill('SIGTERM'), p.exited)));
