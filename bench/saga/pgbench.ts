@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -19,6 +20,8 @@ export interface PgbenchResult {
   clients: number;
   seconds: number;
   scripts: string[];
+  /** The same scripts without their pg_notify: what the outbox's wake-up costs the database. */
+  withoutNotify: { tps: number; sagasPerSec: number };
 }
 
 /** Parses pgbench's summary; throws with its output when the figure is missing (a failed run). */
@@ -27,6 +30,12 @@ export function parseTps(output: string): number {
   if (!m) throw new Error(`pgbench printed no tps; its output:\n${output}`);
   return Number(m[1]);
 }
+
+export const withoutNotify = (script: string) =>
+  script
+    .split('\n')
+    .filter((l) => !l.includes('pg_notify('))
+    .join('\n');
 
 /**
  * The database's limit for this saga: pgbench runs one script per transaction of the saga, equally
@@ -57,13 +66,35 @@ export async function pgbenchLimit(opts: { root: string; superuserUrl: string; s
     const binDir = findPostgresBinDir();
     if (!binDir) throw new Error("PostgreSQL's binaries (pgbench) are not installed: run npm run servers -- install");
     const bin = path.join(binDir, 'pgbench');
-    const args = ['-n', '-M', 'extended', '-c', String(opts.clients), '-j', '2', '-T', String(opts.seconds)];
-    args.push('-D', `skus=${opts.skus}`, '-D', `orders=${PREFILLED_ORDERS}`, '-h', u.hostname, '-p', u.port, '-U', db.role);
-    for (const s of scripts) args.push('-f', path.join(SCRIPTS, s));
-    args.push(db.name);
-    const { stdout, stderr } = await run(bin, args, { env: { ...process.env, PGPASSWORD: db.password }, maxBuffer: 16 * 1024 * 1024 });
-    const tps = parseTps(stdout + stderr);
-    return { tps: round(tps, 1), transactionsPerSaga: scripts.length, sagasPerSec: round(tps / scripts.length, 1), clients: opts.clients, seconds: opts.seconds, scripts };
+    const pgbench = async (dir: string) => {
+      const args = ['-n', '-M', 'extended', '-c', String(opts.clients), '-j', '2', '-T', String(opts.seconds)];
+      args.push('-D', `skus=${opts.skus}`, '-D', `orders=${PREFILLED_ORDERS}`, '-h', u.hostname, '-p', u.port, '-U', db.role);
+      for (const s of scripts) args.push('-f', path.join(dir, s));
+      args.push(db.name);
+      const { stdout, stderr } = await run(bin, args, { env: { ...process.env, PGPASSWORD: db.password }, maxBuffer: 16 * 1024 * 1024 });
+      return parseTps(stdout + stderr);
+    };
+    const tps = await pgbench(SCRIPTS);
+    // NOTIFY takes a lock shared by every database of the server at commit (PostgreSQL's async.c),
+    // so notifying commits queue behind each other: measured here by the same run without it.
+    const quiet = mkdtempSync(path.join(tmpdir(), 'bench-saga-pgbench-'));
+    let quietTps: number;
+    try {
+      for (const s of scripts) writeFileSync(path.join(quiet, s), withoutNotify(readFileSync(path.join(SCRIPTS, s), 'utf8')));
+      quietTps = await pgbench(quiet);
+    } finally {
+      rmSync(quiet, { recursive: true, force: true });
+    }
+    const n = scripts.length;
+    return {
+      tps: round(tps, 1),
+      transactionsPerSaga: n,
+      sagasPerSec: round(tps / n, 1),
+      clients: opts.clients,
+      seconds: opts.seconds,
+      scripts,
+      withoutNotify: { tps: round(quietTps, 1), sagasPerSec: round(quietTps / n, 1) },
+    };
   } finally {
     await dropServiceDatabase(opts.superuserUrl, db.name);
   }

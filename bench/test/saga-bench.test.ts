@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '@msa/catalog';
@@ -6,7 +6,7 @@ import { hopsOf, spread } from '../saga/hops.ts';
 import { parseConsumerRate, parseProducerRate } from '../saga/kafka-perf.ts';
 import { finalOf } from '../saga/observer.ts';
 import { parseOptions } from '../saga/options.ts';
-import { parseTps } from '../saga/pgbench.ts';
+import { parseTps, withoutNotify } from '../saga/pgbench.ts';
 import { chart, ticks } from '../saga/plot.ts';
 import { originOf, summarise } from '../saga/profile.ts';
 import { ratios, type TargetRun } from '../saga/report.ts';
@@ -125,6 +125,14 @@ describe("the reference tools' outputs", () => {
   it('reads tps from pgbench and fails with its output when there is none', () => {
     expect(parseTps('latency average = 6.5 ms\ntps = 1218.512 (without initial connection time)\n')).toBe(1218.512);
     expect(() => parseTps('pgbench: error: connection refused')).toThrow(/connection refused/);
+  });
+
+  it("drops only the outbox's pg_notify for the run without it", () => {
+    const script = readFileSync(path.join(root, 'bench/saga/pgbench/1-place-order.sql'), 'utf8');
+    expect(script).toContain("pg_notify('outbox'");
+    const quiet = withoutNotify(script);
+    expect(quiet).not.toContain('pg_notify');
+    expect(quiet.split('\n')).toHaveLength(script.split('\n').length - 1);
   });
 
   it("reads Kafka's producer and consumer perf-test summaries", () => {
