@@ -24,7 +24,7 @@ export interface RateResult {
   commitsPerSaga: number | null;
   processes: ProcUsage[];
   loadAverage: number[];
-  /** This rate was more than the target could keep up with: later rates were skipped. */
+  /** This rate was more than the target could keep up with. */
   saturated: boolean;
 }
 
@@ -64,9 +64,10 @@ async function drain(tracker: SagaTracker, step: number, drainS: number): Promis
 /**
  * Offers each rate in turn for durationS (after an unrecorded warm-up at the lowest rate), lets
  * the step's sagas finish (at most drainS), and records what was accepted and completed, latencies,
- * each process's CPU and memory, and commits per saga. Stops after the first rate the target could
- * not keep up with (open sagas after the drain, dropped requests, or completions well under the
- * accepted rate) unless keepGoing.
+ * each process's CPU and memory, and commits per saga. A rate the target cannot keep up with
+ * (open sagas after the drain, dropped requests, or completions well under the accepted rate) is
+ * saturated; after the second one the higher rates are skipped (one shows the knee of the curve,
+ * more only pile up a backlog), unless keepGoing.
  */
 export async function runRates(target: Target, tracker: SagaTracker, s: StepSettings, log: (line: string) => void): Promise<RateResult[]> {
   const load = new OrderLoad(target.urls, { connections: s.connections, maxInFlight: s.maxInFlight });
@@ -79,6 +80,7 @@ export async function runRates(target: Target, tracker: SagaTracker, s: StepSett
     if (target.finalInResponse) tracker.final(id, { outcome: r.body!.status as 'CONFIRMED', at: r.sentAt + r.latencyMs });
   };
   const results: RateResult[] = [];
+  let saturatedSteps = 0;
   try {
     if (s.warmupS > 0) {
       await load.run(s.rates[0]!, s.warmupS * 1000, (i) => body(n + i), onResult(-1));
@@ -127,7 +129,8 @@ export async function runRates(target: Target, tracker: SagaTracker, s: StepSett
         `  ${target.name} @ ${rate}/s: accepted ${r.acceptedPerSec}/s, completed ${r.completedPerSec}/s, e2e p50/p99 ${r.endToEndMs.p50}/${r.endToEndMs.p99} ms, ` +
           `POST p99 ${r.postMs.p99} ms, unfinished ${unfinished}, dropped ${ran.dropped}, load ${r.loadAverage[0]}${saturated ? ' (saturated)' : ''}`,
       );
-      if (saturated && !s.keepGoing) break;
+      if (saturated) saturatedSteps++;
+      if (saturatedSteps >= 2 && !s.keepGoing) break;
     }
   } finally {
     await load.close();
