@@ -66,7 +66,7 @@ export function markdown(res: SagaResults): string {
   lines.push(`# Saga throughput (${res.mode} mode, ${res.measuredAt})`, '');
   lines.push(`Machine: ${res.machine.cores} cores; load average ${res.machine.loadAverageAtStart.join(' / ')} at the start, ${res.machine.loadAverageAtEnd.join(' / ')} at the end (1/5/15 min). Shared machine: re-measure on a quiet one before quoting absolute figures.`, '');
   lines.push(`One saga = ${res.shape.transactions} database transactions, ${res.shape.produced} events produced, ${res.shape.consumed} deliveries to consumer groups.`, '');
-  lines.push('| target | offered/s | accepted/s | completed/s | e2e p50 / p95 / p99 ms | POST p50 / p99 ms | commits/saga | unfinished | machine CPU % | processes (CPU % of a core, RSS) | load 1 min |');
+  lines.push('| target | offered/s | accepted/s | completed/s | e2e p50 / p95 / p99 ms | POST p50 / p99 ms | commits/saga (when not saturated) | unfinished | machine CPU % | processes (CPU % of a core, RSS) | load 1 min |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const run of res.runs) {
     for (const r of run.rates) {
@@ -75,6 +75,10 @@ export function markdown(res: SagaResults): string {
         `| ${run.target} | ${r.offeredPerSec} | ${r.acceptedPerSec} | ${r.completedPerSec}${r.saturated ? ' (sat.)' : ''} | ${r.endToEndMs.p50} / ${r.endToEndMs.p95} / ${r.endToEndMs.p99} | ${r.postMs.p50} / ${r.postMs.p99} | ${r.commitsPerSaga ?? '–'} | ${r.unfinished} | ${machine ?? '–'} | ${cpuCell(r)} | ${r.loadAverage[0]} |`,
       );
     }
+  }
+  lines.push('', "What the target's database backends waited on while busy (share of pg_stat_activity samples, each rate):", '');
+  for (const run of res.runs) {
+    for (const r of run.rates) lines.push(`- ${run.target} @ ${r.offeredPerSec}/s: ${r.dbWaits.map((w) => `${w.wait} ${w.percent}%`).join(', ')}`);
   }
   const hopRuns = res.runs.filter((r) => r.hops);
   if (hopRuns.length > 0) {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { sampleDbWaits, type DbWait } from './db-waits.ts';
 import { OrderLoad, type PostResult } from './load.ts';
 import { loadAverage, watchProcesses, type ProcUsage } from './proc.ts';
 import { completionRate, percentiles, round, type Percentiles } from './stats.ts';
@@ -24,6 +25,8 @@ export interface RateResult {
   commitsPerSaga: number | null;
   processes: ProcUsage[];
   loadAverage: number[];
+  /** What the target's database backends waited on while busy (pg_stat_activity samples). */
+  dbWaits: DbWait[];
   /** This rate was more than the target could keep up with. */
   saturated: boolean;
 }
@@ -89,12 +92,14 @@ export async function runRates(target: Target, tracker: SagaTracker, s: StepSett
     }
     for (const [step, rate] of s.rates.entries()) {
       const watch = watchProcesses(target.pids);
+      const waits = sampleDbWaits(s.superuserUrl, target.databases);
       const commitsBefore = await commits(s.superuserUrl, target.databases);
       const start = Date.now();
       const ran = await load.run(rate, s.durationS * 1000, (i) => body(n + i), onResult(step));
       n += ran.sent + ran.dropped;
       await drain(tracker, step, s.drainS);
       const processes = watch.stop();
+      const dbWaits = await waits.stop();
       await new Promise((r) => setTimeout(r, 1_100)); // let backends flush their commit counts
       const committed = (await commits(s.superuserUrl, target.databases)) - commitsBefore;
       const done = tracker.completions.get(step) ?? [];
@@ -121,6 +126,7 @@ export async function runRates(target: Target, tracker: SagaTracker, s: StepSett
         postMs: percentiles(ran.results.map((x) => x.latencyMs)),
         commitsPerSaga: done.length > 0 ? round(committed / done.length, 2) : null,
         processes,
+        dbWaits,
         loadAverage: loadAverage(),
         saturated,
       };

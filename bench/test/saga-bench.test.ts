@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '@msa/catalog';
+import { statementHead, waitShares } from '../saga/db-waits.ts';
 import { hopsOf, spread } from '../saga/hops.ts';
 import { parseConsumerRate, parseProducerRate } from '../saga/kafka-perf.ts';
 import { finalOf } from '../saga/observer.ts';
@@ -155,6 +156,18 @@ describe('options', () => {
 
   it('names the flag and its variable when a value is wrong', () => {
     expect(() => parseOptions(['--rates', 'fast'], {})).toThrow(/--rates \(or SAGA_BENCH_RATES\): a comma-separated list/);
+  });
+});
+
+describe("the database's wait profile", () => {
+  it('ranks waits by their share of the samples', () => {
+    const counts = new Map([['IO:WALSync', 6], ['Lock:object', 3], ['CPU (running)', 1]]);
+    expect(waitShares(counts, 2)).toEqual([
+      { wait: 'IO:WALSync', percent: 60 },
+      { wait: 'Lock:object', percent: 30 },
+    ]);
+    expect(statementHead('SELECT seq, topic, key, type, payload FROM outbox\n WHERE')).toBe('SELECT seq, topic, key,');
+
   });
 });
 

@@ -31,6 +31,7 @@ describe('the saga benchmark against real services', () => {
     expect(r!.commitsPerSaga).toBeGreaterThanOrEqual(5);
     expect(r!.processes.map((p) => p.name)).toEqual(expect.arrayContaining(['order', 'inventory', 'delivery']));
     expect(r!.processes.find((p) => p.name === 'order')!.rssMb).toBeGreaterThan(20);
+    expect(r!.dbWaits.length).toBeGreaterThan(0);
 
     // What the observer read on order.events is what the API says.
     const sample = spread(tracker.completions.get(0)!, 10);
