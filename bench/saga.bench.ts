@@ -6,7 +6,7 @@
  *   - saga: the real services (TestSystem), one replica each and then two, at rising offered rates.
  * Each rate: orders accepted/s, sagas completed/s, POST → final latency, POST latency, CPU and RSS of
  * every process, commits per saga. Writes bench/results/saga.{json,md,svg}.
- * Run: npm run bench:saga [-- --mode full] [-- --rates 50,100,200 --duration 30] (npm run bench:saga -- --help-options)
+ * Run: npm run bench:saga [-- --mode full] [-- --rates 50,100,200 --duration 30]
  * Every flag also reads SAGA_BENCH_<FLAG>; see bench/saga/options.ts. --profile: see bench/saga/profile.ts.
  */
 import { randomBytes } from 'node:crypto';
