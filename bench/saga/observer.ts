@@ -6,7 +6,12 @@ const OUTCOMES: Record<string, Final['outcome']> = { OrderConfirmed: 'CONFIRMED'
 
 /** The final outcome an order.events message announces, or undefined for any other event. */
 export function finalOf(value: string): { id: string; final: Final } | undefined {
-  const event = JSON.parse(value) as { type?: string; key?: string; occurredAt?: string; data?: { orderId?: string } };
+  let event: { type?: string; key?: string; occurredAt?: string; data?: { orderId?: string } };
+  try {
+    event = JSON.parse(value) as typeof event;
+  } catch {
+    return undefined; // not an envelope: the services dead-letter it; the observer only skips it
+  }
   const outcome = event.type ? OUTCOMES[event.type] : undefined;
   if (!outcome) return undefined;
   const id = String(event.data?.orderId ?? event.key);

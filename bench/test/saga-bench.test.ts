@@ -92,6 +92,7 @@ describe('correlating orders with their outcomes', () => {
     expect(finalOf(env('OrderConfirmed'))).toEqual({ id: 'o-1', final: { outcome: 'CONFIRMED', at: Date.parse('2026-11-30T20:00:00.250Z') } });
     expect(finalOf(env('OrderRejected'))?.final.outcome).toBe('REJECTED');
     expect(finalOf(env('OrderPlaced'))).toBeUndefined();
+    expect(finalOf('not json')).toBeUndefined();
   });
 
   it("times a saga's hops from the order's own timestamps", () => {
