@@ -55,6 +55,9 @@ export function ratios(runs: TargetRun[], limitPerSec: number | undefined): Rati
   };
 }
 
+/** A figure for the table: "–" where nothing was measured (no sample, or NaN from an empty histogram). */
+const n = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : String(v));
+
 const cpuCell = (r: RateResult) =>
   r.processes
     .filter((p) => !p.name.startsWith('machine'))
@@ -72,7 +75,7 @@ export function markdown(res: SagaResults): string {
     for (const r of run.rates) {
       const machine = r.processes.find((p) => p.name.startsWith('machine'))?.cpuPercent;
       lines.push(
-        `| ${run.target} | ${r.offeredPerSec} | ${r.acceptedPerSec} | ${r.completedPerSec}${r.saturated ? ' (sat.)' : ''} | ${r.endToEndMs.p50} / ${r.endToEndMs.p95} / ${r.endToEndMs.p99} | ${r.postMs.p50} / ${r.postMs.p99} | ${r.commitsPerSaga ?? '–'} | ${r.unfinished} | ${machine ?? '–'} | ${cpuCell(r)} | ${r.loadAverage[0]} |`,
+        `| ${run.target} | ${r.offeredPerSec} | ${r.acceptedPerSec} | ${r.completedPerSec}${r.saturated ? ' (sat.)' : ''} | ${n(r.endToEndMs.p50)} / ${n(r.endToEndMs.p95)} / ${n(r.endToEndMs.p99)} | ${n(r.postMs.p50)} / ${n(r.postMs.p99)} | ${n(r.commitsPerSaga)} | ${r.unfinished} | ${machine ?? '–'} | ${cpuCell(r)} | ${r.loadAverage[0]} |`,
       );
     }
   }
@@ -86,7 +89,7 @@ export function markdown(res: SagaResults): string {
     lines.push('| target | sample (status agrees) | POST → order row | order row → StockReserved applied | order row → DeliveryScheduled applied (final) |', '|---|---|---|---|---|');
     for (const r of hopRuns) {
       const h = r.hops!;
-      const pp = (p: { p50: number; p99: number }) => `${p.p50} / ${p.p99}`;
+      const pp = (p: { p50: number; p99: number }) => `${n(p.p50)} / ${n(p.p99)}`;
       lines.push(`| ${r.target} | ${h.sampled} (${h.agreed}) | ${pp(h.postToOrderRow)} | ${pp(h.orderRowToStockReserved)} | ${pp(h.orderRowToDeliveryScheduled)} |`);
     }
   }
