@@ -1,17 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import {
-  createServiceDatabase,
-  dropServiceDatabase,
-  freePort,
-  request,
-  spawnService,
-  TestSystem,
-  waitForOk,
-} from '@msa/system-tests';
-
-type ServiceProcess = ReturnType<typeof spawnService>;
+import { createServiceDatabase, dropServiceDatabase, freePort, request, TestSystem, waitForOk } from '@msa/system-tests';
 import type { OrderView } from './hops.ts';
 import type { Final } from './tracker.ts';
 import { observeOutcomes } from './observer.ts';
@@ -58,24 +48,13 @@ export async function startSaga(opts: {
   };
   const services = ['order', 'inventory', 'delivery'];
   const system = await TestSystem.start({ env: Object.fromEntries(services.map((s) => [s, envFor(s)])), fromSource: opts.fromSource });
-  const extra: ServiceProcess[] = [];
   try {
     const deliveryUrls = [system.url('delivery')];
     const orderUrls = [system.url('order')];
     for (let r = 2; r <= opts.replicas; r++) {
       // Callees first: order's replica needs its delivery replica's URL.
       for (const service of ['delivery', 'inventory', 'order']) {
-        const port = await freePort();
-        const env = system.envFor(service, { PORT: String(port), ...(service === 'order' ? { DELIVERY_URL: deliveryUrls[r - 1]! } : {}) });
-        const proc = spawnService(system.root, `${service}`, env, path.join(system.logDir, `replica-${r}`), opts.fromSource);
-        proc.name = `${service}#${r}`;
-        extra.push(proc);
-        await Promise.race([
-          waitForOk(`${proc.url}${system.catalog.byName(service).http.readiness}`),
-          proc.exited.then((code) => {
-            throw new Error(`${service} replica ${r} exited with ${code}; see ${system.logDir}/replica-${r}`);
-          }),
-        ]);
+        const { proc } = await system.startReplica(service, service === 'order' ? { DELIVERY_URL: deliveryUrls[r - 1]! } : {});
         if (service === 'delivery') deliveryUrls.push(proc.url);
         if (service === 'order') orderUrls.push(proc.url);
       }
@@ -83,8 +62,7 @@ export async function startSaga(opts: {
     await seedStock(system.url('inventory'), opts.skus);
     const observer = await observeOutcomes(system.servers.kafka.brokers, `${system.prefix}order.events`, opts.onFinal);
     const pids = new Map<string, number>();
-    for (const [name, p] of system.processes) pids.set(opts.replicas > 1 ? `${name}#1` : name, p.child.pid!);
-    for (const p of extra) pids.set(p.name, p.child.pid!);
+    for (const [key, p] of system.processes) pids.set(opts.replicas > 1 && !key.includes('#') ? `${key}#1` : key, p.child.pid!);
     return {
       name: opts.replicas === 1 ? 'saga, 1 replica each' : `saga, ${opts.replicas} replicas each`,
       urls: orderUrls,
@@ -97,12 +75,10 @@ export async function startSaga(opts: {
       },
       async close() {
         await observer.close();
-        await Promise.all(extra.map((p) => (p.child.kill('SIGTERM'), p.exited)));
         await system.close();
       },
     };
   } catch (error) {
-    await Promise.all(extra.map((p) => (p.child.kill('SIGKILL'), p.exited)));
     await system.close();
     throw error;
   }
