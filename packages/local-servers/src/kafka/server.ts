@@ -78,10 +78,21 @@ function classpath(config: ServersConfig): string {
 function clusterId(config: ServersConfig): string {
   const file = config.kafka.clusterIdFile;
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  // Kafka's cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints).
-  const id = randomBytes(16).toString('base64url');
+  const id = newClusterId();
   writeFileSync(file, `${id}\n`);
   return id;
+}
+
+/**
+ * Kafka's cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid`
+ * prints). Like Kafka's own Uuid.randomUuid, never one that starts with '-': the storage tool would
+ * read it as an option and the broker would not format (about one start in 64 failed so).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Formats the KRaft storage once; later starts reuse it. */
