@@ -62,7 +62,7 @@ describe('bad input stops the program with a clear error and registers nothing',
 
   it('a catalog entry that consumes a topic nobody produces names the file and the field', async () => {
     const root = copyCatalog();
-    editService(root, 'delivery', (t) => t.replace('consumes: [inventory.events]', 'consumes: [inventory.events, billing.events]'));
+    editService(root, 'delivery', (t) => t.replace('consumes: [inventory.events, order.events]', 'consumes: [inventory.events, billing.events]'));
     const c = await capture('dev', { catalogRoot: root });
     expect(c.error).toBeInstanceOf(CatalogError);
     expect(c.error!.message).toContain('apps/delivery/service.yaml: topics.consumes.1: topic "billing.events" is produced by no service');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ServiceDefinition } from '@msa/service-kit';
 import { deliveryEnvSchema, type DeliveryEnv } from './env.ts';
 import { deliveryRoutes } from './quote/quote.http.ts';
+import { cancelDelivery } from './cancel-delivery/cancel-delivery.handler.ts';
 import { scheduleDelivery } from './schedule-delivery/schedule-delivery.handler.ts';
 
 const dir = path.resolve(import.meta.dirname, '..');
@@ -12,6 +13,9 @@ export const deliveryService: ServiceDefinition<DeliveryEnv> = {
   dir,
   version,
   envSchema: deliveryEnvSchema,
-  handlers: (ctx) => ({ 'inventory.events': { StockReserved: scheduleDelivery(ctx) } }),
+  handlers: (ctx) => ({
+    'inventory.events': { StockReserved: scheduleDelivery(ctx) },
+    'order.events': { OrderCancelled: cancelDelivery(ctx) },
+  }),
   routes: (app, ctx) => deliveryRoutes(app, ctx),
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceDefinition } from '@msa/service-kit';
-import { releaseStock } from './release-stock/release-stock.handler.ts';
+import { releaseOnOrderCancelled, releaseStock } from './release-stock/release-stock.handler.ts';
 import { reserveStock } from './reserve-stock/reserve-stock.handler.ts';
 import { stockRoutes } from './stock/stock.http.ts';
 
@@ -12,7 +12,7 @@ export const inventoryService: ServiceDefinition = {
   dir,
   version,
   handlers: (ctx) => ({
-    'order.events': { OrderPlaced: reserveStock(ctx) },
+    'order.events': { OrderPlaced: reserveStock(ctx), OrderCancelled: releaseOnOrderCancelled(ctx) },
     'delivery.events': { DeliveryFailed: releaseStock(ctx) },
   }),
   routes: (app, ctx) => stockRoutes(app, ctx),

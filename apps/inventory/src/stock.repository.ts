@@ -1,7 +1,7 @@
 import type { Pool, Tx } from '@msa/service-kit';
 import type { Item } from './domain.ts';
 
-export type ReservationStatus = 'RESERVED' | 'REJECTED' | 'RELEASED';
+export type ReservationStatus = 'RESERVED' | 'REJECTED' | 'RELEASED' | 'CANCELLED';
 
 export const stock = {
   /** Locks the rows of these skus, in sku order so two reservations never deadlock. */

@@ -44,6 +44,24 @@ export const orders = {
     return rows[0]?.status;
   },
 
+  /**
+   * Orders still open `olderThanMs` after they were placed, locked; rows another replica holds are
+   * skipped, so two sweeping replicas never cancel the same order twice. Under the lock the status is
+   * read again, so an order that became final meanwhile is not returned.
+   */
+  async overdueForUpdate(tx: Tx, olderThanMs: number, limit: number): Promise<{ id: string; status: OrderStatus }[]> {
+    const { rows } = await tx.query<{ id: string; status: OrderStatus }>(
+      `SELECT id, status FROM orders
+        WHERE status NOT IN ('CONFIRMED', 'REJECTED', 'CANCELLED')
+          AND created_at < now() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY created_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [olderThanMs, limit],
+    );
+    return rows;
+  },
+
   async setStatus(tx: Tx, id: string, status: OrderStatus): Promise<void> {
     await tx.query('UPDATE orders SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
   },

@@ -6,11 +6,13 @@ import { getOrderRoute } from './get-order/get-order.http.ts';
 import { placeOrderRoute } from './place-order/place-order.http.ts';
 import { dependenciesSchema } from './dependencies.schema.ts';
 import { sagaHandlers } from './saga/apply-saga-event.ts';
+import { startSagaDeadline } from './saga-deadline/saga-deadline.ts';
 
 const dir = path.resolve(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
 
 let delivery: Dependency | undefined;
+let stopSagaDeadline: (() => Promise<void>) | undefined;
 
 export const orderService: ServiceDefinition<OrderEnv> = {
   dir,
@@ -29,9 +31,14 @@ export const orderService: ServiceDefinition<OrderEnv> = {
       metrics: ctx.metrics,
     });
     const dep = delivery;
+    // The kit has no hook for background work; routes run once per start, before the service listens.
+    stopSagaDeadline = startSagaDeadline(ctx);
     placeOrderRoute(app, ctx, dep);
     getOrderRoute(app, ctx);
     app.get('/dependencies', { schema: dependenciesSchema }, async () => ({ delivery: { state: dep.state } }));
   },
-  onStop: () => delivery?.shutdown(),
+  onStop: async () => {
+    await stopSagaDeadline?.();
+    await delivery?.shutdown();
+  },
 };

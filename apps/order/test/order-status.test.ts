@@ -25,12 +25,18 @@ describe('an order moving through the saga', () => {
   it.each<[OrderStatus, SagaEvent]>([
     ['REJECTED', 'DeliveryScheduled'],
     ['CONFIRMED', 'DeliveryFailed'],
-    ['CANCELLED', 'DeliveryScheduled'],
     ['CONFIRMED', 'StockRejected'],
   ])('refuses a contradiction: %s on %s', (from, event) => {
     expect(() => nextStatus(from, event)).toThrow(InvalidTransitionError);
     expect(() => nextStatus(from, event)).toThrow(`event ${event} cannot apply to an order in status ${from}`);
   });
+
+  it.each<SagaEvent>(['StockReserved', 'StockRejected', 'StockReleased', 'DeliveryScheduled', 'DeliveryFailed', 'DeliveryCancelled'])(
+    'keeps a cancelled order cancelled when %s arrives late (the other services compensate it)',
+    (event) => {
+      expect(nextStatus('CANCELLED', event)).toBe('CANCELLED');
+    },
+  );
 
   it('announces an outcome only on first reaching a final status', () => {
     expect(outcomeEvent('RESERVED', 'CONFIRMED')).toBe('OrderConfirmed');

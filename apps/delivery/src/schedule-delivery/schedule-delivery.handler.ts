@@ -9,15 +9,24 @@ export function scheduleDelivery(ctx: ServiceContext<DeliveryEnv>): EventHandler
     const address = event.data.address;
     if (!orderId || typeof address !== 'string') throw new PermanentError('StockReserved needs data.orderId and data.address');
     const exists = await tx.query('SELECT 1 FROM deliveries WHERE order_id = $1', [orderId]);
-    if (exists.rowCount) return; // decided already
+    if (exists.rowCount) return; // decided already (scheduled, failed, or the order was cancelled first)
     const reason = undeliverableReason(address, ctx.env.UNDELIVERABLE_PATTERN);
     if (reason) {
-      await tx.query(`INSERT INTO deliveries (order_id, address, status, reason) VALUES ($1, $2, 'FAILED', $3)`, [orderId, address, reason]);
+      const failed = await tx.query(
+        `INSERT INTO deliveries (order_id, address, status, reason) VALUES ($1, $2, 'FAILED', $3) ON CONFLICT (order_id) DO NOTHING`,
+        [orderId, address, reason],
+      );
+      // A concurrent OrderCancelled (another replica) decided the order between the check and the insert.
+      if (failed.rowCount === 0) return;
       await ctx.publish(tx, 'delivery.events', 'DeliveryFailed', orderId, { orderId, reason });
       return;
     }
     const eta = etaFrom(new Date());
-    await tx.query(`INSERT INTO deliveries (order_id, address, status, eta) VALUES ($1, $2, 'SCHEDULED', $3)`, [orderId, address, eta]);
+    const scheduled = await tx.query(
+      `INSERT INTO deliveries (order_id, address, status, eta) VALUES ($1, $2, 'SCHEDULED', $3) ON CONFLICT (order_id) DO NOTHING`,
+      [orderId, address, eta],
+    );
+    if (scheduled.rowCount === 0) return;
     await ctx.publish(tx, 'delivery.events', 'DeliveryScheduled', orderId, { orderId, eta: eta.toISOString() });
   };
 }

@@ -2,7 +2,7 @@
 export type OrderStatus = 'PENDING' | 'RESERVED' | 'CONFIRMED' | 'REJECTED' | 'CANCELLING' | 'CANCELLED';
 
 /** The other services' events that move an order. */
-export type SagaEvent = 'StockReserved' | 'StockRejected' | 'StockReleased' | 'DeliveryScheduled' | 'DeliveryFailed';
+export type SagaEvent = 'StockReserved' | 'StockRejected' | 'StockReleased' | 'DeliveryScheduled' | 'DeliveryFailed' | 'DeliveryCancelled';
 
 export const FINAL: ReadonlySet<OrderStatus> = new Set(['CONFIRMED', 'REJECTED', 'CANCELLED']);
 
@@ -10,6 +10,9 @@ export const FINAL: ReadonlySet<OrderStatus> = new Set(['CONFIRMED', 'REJECTED',
  * Inventory's and delivery's events come on two topics, so they may arrive in either order:
  * DeliveryScheduled can overtake StockReserved. Each row says where an event leads from a status;
  * an event that merely confirms what is already known leaves the status as it is.
+ * A CANCELLED order (its saga deadline passed, or its compensation ended) stays CANCELLED whatever
+ * arrives late: inventory and delivery compensate on OrderCancelled, so a late reservation or
+ * schedule is undone there, never confirmed here.
  */
 const TRANSITIONS: Record<OrderStatus, Partial<Record<SagaEvent, OrderStatus>>> = {
   PENDING: {
@@ -22,7 +25,14 @@ const TRANSITIONS: Record<OrderStatus, Partial<Record<SagaEvent, OrderStatus>>> 
   RESERVED: { StockReserved: 'RESERVED', DeliveryScheduled: 'CONFIRMED', DeliveryFailed: 'CANCELLING', StockReleased: 'CANCELLED' },
   CONFIRMED: { StockReserved: 'CONFIRMED', DeliveryScheduled: 'CONFIRMED' },
   CANCELLING: { StockReserved: 'CANCELLING', DeliveryFailed: 'CANCELLING', StockReleased: 'CANCELLED' },
-  CANCELLED: { StockReserved: 'CANCELLED', DeliveryFailed: 'CANCELLED', StockReleased: 'CANCELLED' },
+  CANCELLED: {
+    StockReserved: 'CANCELLED',
+    StockRejected: 'CANCELLED',
+    StockReleased: 'CANCELLED',
+    DeliveryScheduled: 'CANCELLED',
+    DeliveryFailed: 'CANCELLED',
+    DeliveryCancelled: 'CANCELLED',
+  },
   REJECTED: { StockRejected: 'REJECTED' },
 };
 

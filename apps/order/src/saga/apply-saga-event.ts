@@ -27,6 +27,10 @@ export function sagaHandlers(ctx: ServiceContext): HandlerMap {
   const on = (type: SagaEvent) => applySagaEvent(ctx, type);
   return {
     'inventory.events': { StockReserved: on('StockReserved'), StockRejected: on('StockRejected'), StockReleased: on('StockReleased') },
-    'delivery.events': { DeliveryScheduled: on('DeliveryScheduled'), DeliveryFailed: on('DeliveryFailed') },
+    'delivery.events': {
+      DeliveryScheduled: on('DeliveryScheduled'),
+      DeliveryFailed: on('DeliveryFailed'),
+      DeliveryCancelled: on('DeliveryCancelled'),
+    },
   };
 }
