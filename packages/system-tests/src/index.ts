@@ -1,7 +1,7 @@
 export { TestSystem, type SystemOptions } from './system.ts';
 export { request, eventually } from './http.ts';
 export { FINAL_ORDER_STATUSES, orderReaches, orderSettles, type OrderView } from './orders.ts';
-export { freePort, spawnService, waitForOk } from './process.ts';
+export { freePort, spawnService, waitForOk, type ServiceProcess } from './process.ts';
 export { createServiceDatabase, dropServiceDatabase, createTopics, deleteTopics, setDatabaseAccepting, terminateSessions } from './provision.ts';
 export { sendRaw, readTopic, envelope, type ReadMessage } from './kafka.ts';
 export { metric, parseMetrics, type Sample } from './metrics.ts';

@@ -1,0 +1,231 @@
+import { freePort, request, sendRaw, TestSystem } from '@msa/system-tests';
+import { auditTopics, judge, settled, snapshot, type EventAudit, type Verdict } from './audit.ts';
+import { Balancer } from './balancer.ts';
+import { allowConnections, refuseConnections } from './database.ts';
+import { chaosPlan, describeStep, scaleOutPlan, type FaultStep } from './faults.ts';
+import { INITIAL_STOCK, placeOrders, PLENTY, SCARCE, type Attempt } from './load.ts';
+import { PrivateServers } from './servers.ts';
+import { Supervisor } from './supervisor.ts';
+import { recovery, type Recovery } from './throughput.ts';
+import { seededRandom, sleep, Timeline, type TimelineEntry } from './timeline.ts';
+
+export interface ChaosOptions {
+  scenario: 'chaos' | 'scale-out';
+  durationMs: number;
+  ratePerSecond: number;
+  killEveryMs: number;
+  outageMs: number;
+  settleMs: number;
+  replicas: number;
+  seed: number;
+  /** The services' ORDER_SAGA_TIMEOUT: the bound on a saga the run relies on to end every order. */
+  sagaTimeout: string;
+  echo?: (line: string) => void;
+}
+
+export interface ChaosResult {
+  options: Omit<ChaosOptions, 'echo'>;
+  ok: boolean;
+  failures: string[];
+  placed: number;
+  refused: Record<string, number>;
+  verdict: Verdict;
+  events: EventAudit;
+  /** Seconds from the end of the load and the faults until every order was final and agreed on. */
+  settledAfterS: number | null;
+  restarts: Record<string, number>;
+  killToReadyMs: { max: number; mean: number; count: number };
+  recovery?: Recovery;
+  timeline: TimelineEntry[];
+  logDir: string;
+}
+
+/** Starts private servers and every service as supervised replicas behind balancers; runs the scenario; audits. */
+export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
+  const echo = opts.echo ?? (() => undefined);
+  const timeline = new Timeline(echo);
+  const random = seededRandom(opts.seed);
+  timeline.note(`starting private PostgreSQL and Kafka`);
+  const servers = await PrivateServers.start();
+  timeline.note(`servers up: postgres ${servers.settings.postgres.port}, kafka ${servers.settings.kafka.bootstrap}`);
+  const system = await TestSystem.start({
+    only: [],
+    servers: servers.settings,
+    env: { order: { ORDER_SAGA_TIMEOUT: opts.sagaTimeout, ORDER_SAGA_SWEEP_INTERVAL: '1s' } },
+  });
+  const supervisor = new Supervisor(system.root, system.logDir, timeline);
+  const balancers: Balancer[] = [];
+  try {
+    for (const s of system.catalog.services) {
+      const ports = [];
+      for (let i = 0; i < opts.replicas; i++) {
+        const port = await freePort();
+        ports.push(port);
+        const env = system.envFor(s.name, { PORT: String(port) });
+        supervisor.add({ service: s.name, index: i, port, env, readinessUrl: `http://127.0.0.1:${port}${s.http.readiness}` });
+      }
+      const balancer = new Balancer(ports);
+      await balancer.listen(system.ports.get(s.name)!);
+      balancers.push(balancer);
+    }
+    for (const r of supervisor.replicas) supervisor.start(r);
+    const slow = await supervisor.allReady(180_000);
+    if (slow.length > 0) throw new Error(`replicas not ready after 180 s: ${slow.join(', ')}; logs in ${system.logDir}`);
+    for (const sku of PLENTY) await request('PUT', `${system.url('inventory')}/stock/${sku}`, { available: INITIAL_STOCK });
+    await request('PUT', `${system.url('inventory')}/stock/${SCARCE}`, { available: 0 });
+    timeline.note(`${supervisor.replicas.length} service processes ready (logs in ${system.logDir})`);
+
+    const plan =
+      opts.scenario === 'chaos'
+        ? chaosPlan({ durationMs: opts.durationMs, killEveryMs: opts.killEveryMs, outageMs: opts.outageMs, services: system.catalog.services.map((s) => s.name) })
+        : scaleOutPlan(opts.durationMs);
+    const poison: { dlq: string; key: string }[] = [];
+    let killAt = 0;
+    const start = Date.now();
+    timeline.note(`load: ${opts.ratePerSecond} orders/s for ${opts.durationMs / 1000} s; ${plan.length} faults planned (seed ${opts.seed})`);
+    const act = async (step: FaultStep): Promise<void> => {
+      await sleep(Math.max(0, start + step.atMs - Date.now()));
+      switch (step.kind) {
+        case 'kill-random': {
+          const running = supervisor.replicas.filter((r) => r.running && r.wanted);
+          const victim = running[Math.floor(random() * running.length)];
+          if (!victim) return timeline.note('SIGKILL: no process running to kill');
+          timeline.note(`SIGKILL ${victim.name} (pid ${victim.proc?.child.pid})`);
+          return victim.kill();
+        }
+        case 'retire-one-replica-each': {
+          killAt = Date.now();
+          for (const s of system.catalog.services) {
+            const victim = supervisor.replicas.find((r) => r.spec.service === s.name && r.wanted)!;
+            timeline.note(`SIGKILL ${victim.name} (pid ${victim.proc?.child.pid}); it stays down`);
+            victim.kill(true);
+          }
+          return;
+        }
+        case 'refuse-database': {
+          const db = system.databases.get(step.service)!.name;
+          timeline.note(`${step.service}'s database refuses connections (ALLOW_CONNECTIONS false, backends terminated)`);
+          await refuseConnections(system.servers.postgres.url, db);
+          await sleep(step.forMs);
+          await allowConnections(system.servers.postgres.url, db);
+          return timeline.note(`${step.service}'s database accepts connections again`);
+        }
+        case 'restart-kafka': {
+          timeline.note('Kafka broker: restarting (SIGTERM, then start)');
+          await servers.restartKafka();
+          return timeline.note('Kafka broker: answering again');
+        }
+        case 'restart-postgres': {
+          timeline.note('PostgreSQL: restarting (fast shutdown, then start)');
+          await servers.restartPostgres();
+          return timeline.note('PostgreSQL: accepting connections again');
+        }
+        case 'poison': {
+          for (const topic of ['order.events', 'inventory.events', 'delivery.events']) {
+            const key = `chaos-poison-${topic}`;
+            await untilItWorks(60_000, () => sendRaw(system.servers.kafka.brokers, `${system.prefix}${topic}`, [{ key, value: '{not json' }]));
+            for (const s of system.catalog.services.filter((x) => x.topics.consumes.includes(topic))) poison.push({ dlq: s.deadLetterTopic, key });
+          }
+          return timeline.note(`planted 3 poison messages (not JSON), one per event topic: ${poison.length} dead letters expected`);
+        }
+      }
+    };
+    const faults = Promise.all(plan.map((step) => act(step).catch((error: unknown) => timeline.note(`fault "${describeStep(step)}" failed: ${String(error)}`))));
+    const attempts = await placeOrders({ url: system.url('order'), ratePerSecond: opts.ratePerSecond, durationMs: opts.durationMs, random });
+    const loadEnd = Date.now();
+    timeline.note(`load ended: ${attempts.length} orders placed, ${attempts.filter((a) => a.orderId).length} accepted`);
+    await faults;
+    timeline.note('faults ended');
+    const quiet = Date.now();
+    const notReady = await supervisor.allReady(opts.settleMs);
+    if (notReady.length > 0) timeline.note(`still not ready: ${notReady.join(', ')}`);
+
+    // Settle: every accepted order final and agreed on by the three services, or the settle time is up.
+    let verdict = judge(attempts, await snapshot(system));
+    while (!settled(verdict) && Date.now() - quiet < opts.settleMs) {
+      await sleep(3_000);
+      verdict = judge(attempts, await snapshot(system));
+    }
+    const settledAfterS = settled(verdict) ? Math.round((Date.now() - quiet) / 100) / 10 : null;
+    timeline.note(settledAfterS === null ? `NOT settled after ${opts.settleMs / 1000} s` : `settled: all final and agreed on, ${settledAfterS} s after the faults`);
+    await confirmThroughApi(system, attempts, verdict);
+    const events = await auditTopics(system, poison);
+    timeline.note('audit done');
+
+    const finished = (await snapshot(system)).orders.filter((o) => o.final_at).map((o) => o.final_at!.getTime());
+    const result: ChaosResult = {
+      options: { ...opts, echo: undefined } as Omit<ChaosOptions, 'echo'>,
+      ok: false,
+      failures: [],
+      placed: attempts.length,
+      refused: refusals(attempts),
+      verdict,
+      events,
+      settledAfterS,
+      restarts: Object.fromEntries(supervisor.replicas.map((r) => [r.name, r.restarts])),
+      killToReadyMs: summarise(supervisor.readyTimes.map((x) => x.killToReadyMs)),
+      recovery: opts.scenario === 'scale-out' && killAt > 0 ? recovery(finished, start, killAt, loadEnd) : undefined,
+      timeline: timeline.entries,
+      logDir: system.logDir,
+    };
+    delete (result.options as { echo?: unknown }).echo;
+    result.failures = failuresOf(result);
+    result.ok = result.failures.length === 0;
+    return result;
+  } finally {
+    await supervisor.stopAll();
+    await Promise.all(balancers.map((b) => b.close()));
+    await servers.stop();
+  }
+}
+
+/** The public API must say the same as the database: every accepted order reads final. */
+async function confirmThroughApi(system: TestSystem, attempts: Attempt[], verdict: Verdict): Promise<void> {
+  const known = new Set(verdict.lost.map((l) => l.orderId));
+  for (const a of attempts.filter((x) => x.orderId && !known.has(x.orderId))) {
+    const r = await request('GET', `${system.url('order')}/orders/${a.orderId}`).catch((e: unknown) => ({ status: 0, json: { status: String(e) } }));
+    if (r.status !== 200 || !['CONFIRMED', 'REJECTED', 'CANCELLED'].includes(r.json.status)) {
+      verdict.lost.push({ orderId: a.orderId!, problem: `GET /orders/${a.orderId} answered ${r.status} ${r.json?.status ?? ''}` });
+    }
+  }
+}
+
+/** Retries fn (a client call that may meet a restarting server) until it works or the time is up. */
+async function untilItWorks(forMs: number, fn: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + forMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(1_000);
+    }
+  }
+}
+
+function refusals(attempts: Attempt[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of attempts.filter((x) => !x.orderId)) {
+    const why = a.status !== undefined ? `HTTP ${a.status}` : (a.error ?? 'no answer');
+    out[why] = (out[why] ?? 0) + 1;
+  }
+  return out;
+}
+
+function summarise(ms: number[]) {
+  return { max: ms.length ? Math.max(...ms) : 0, mean: ms.length ? Math.round(ms.reduce((a, b) => a + b, 0) / ms.length) : 0, count: ms.length };
+}
+
+/** What makes the run fail: anything lost, disagreed on, applied twice, or dead-lettered for a passing fault. */
+export function failuresOf(r: Pick<ChaosResult, 'verdict' | 'events' | 'settledAfterS'>): string[] {
+  const f: string[] = [];
+  if (r.verdict.lost.length > 0) f.push(`${r.verdict.lost.length} accepted orders lost (not final)`);
+  if (r.verdict.inconsistent.length > 0) f.push(`${r.verdict.inconsistent.length} final orders the services disagree on`);
+  const drift = Object.entries(r.verdict.stockDrift);
+  if (drift.length > 0) f.push(`stock drift (units taken and not held by a reservation): ${drift.map(([s, n]) => `${s} ${n}`).join(', ')}`);
+  if (r.events.duplicated.length > 0) f.push(`${r.events.duplicated.length} effects announced twice`);
+  if (r.events.unexpectedDeadLetters.length > 0) f.push(`${r.events.unexpectedDeadLetters.length} dead letters that are not permanent failures`);
+  if (r.events.missingPoison.length > 0) f.push(`poison not dead-lettered: ${r.events.missingPoison.join(', ')}`);
+  if (r.settledAfterS === null) f.push('did not settle within the settle time');
+  return f;
+}
