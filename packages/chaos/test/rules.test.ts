@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { chaosPlan, disagreement, duplicatedEvents, recovery, stockDrift } from '../src/index.ts';
+
+describe('what the chaos audit counts as agreement', () => {
+  it.each([
+    [{ status: 'CONFIRMED', reservation: 'RESERVED', delivery: 'SCHEDULED' }, undefined],
+    [{ status: 'CONFIRMED', reservation: 'RESERVED' }, 'CONFIRMED but reservation RESERVED, delivery none'],
+    [{ status: 'CANCELLED', reservation: 'RELEASED', delivery: 'CANCELLED' }, undefined],
+    [{ status: 'CANCELLED', reservation: 'CANCELLED', delivery: 'FAILED' }, undefined],
+    [{ status: 'CANCELLED', reservation: 'RESERVED', delivery: 'FAILED' }, 'CANCELLED but reservation RESERVED, delivery FAILED'],
+    [{ status: 'CANCELLED', reservation: 'RELEASED', delivery: 'SCHEDULED' }, 'CANCELLED but reservation RELEASED, delivery SCHEDULED'],
+    [{ status: 'CANCELLED' }, 'CANCELLED but reservation none, delivery none'],
+    [{ status: 'REJECTED', reservation: 'REJECTED' }, undefined],
+    [{ status: 'REJECTED', reservation: 'REJECTED', delivery: 'CANCELLED' }, 'REJECTED but reservation REJECTED, delivery CANCELLED'],
+    [{ status: 'RESERVED', reservation: 'RESERVED' }, 'not final: RESERVED (reservation RESERVED, delivery none)'],
+  ] as const)('%o: %s', (view, problem) => {
+    expect(disagreement({ id: 'o1', ...view })).toBe(problem);
+  });
+
+  it('finds stock taken twice or given back twice by comparing stock with the reservations that hold it', () => {
+    const held = [
+      { status: 'RESERVED', items: [{ sku: 'a', quantity: 2 }] },
+      { status: 'RELEASED', items: [{ sku: 'a', quantity: 5 }] },
+    ];
+    expect(stockDrift(100, new Map([['a', 98]]), held)).toEqual({});
+    expect(stockDrift(100, new Map([['a', 96]]), held)).toEqual({ a: 2 });
+    expect(stockDrift(100, new Map([['a', 103]]), held)).toEqual({ a: -5 });
+  });
+
+  it('counts an effect twice only under two event ids (a re-sent event keeps its id)', () => {
+    const e = (id: string, type: string, key = 'o1') => ({ id, type, key });
+    expect(duplicatedEvents([e('1', 'StockReserved'), e('1', 'StockReserved'), e('2', 'StockReleased')], new Set(['StockReserved', 'StockReleased']))).toEqual([]);
+    expect(duplicatedEvents([e('1', 'StockReserved'), e('3', 'StockReserved')], new Set(['StockReserved']))).toEqual([{ orderId: 'o1', type: 'StockReserved', ids: 2 }]);
+  });
+});
+
+describe('the fault plans', () => {
+  it('spreads one refusal per database, one broker and one PostgreSQL restart over the run, and kills throughout', () => {
+    const plan = chaosPlan({ durationMs: 90_000, killEveryMs: 5_000, outageMs: 20_000, services: ['order', 'inventory', 'delivery'] });
+    expect(plan.filter((s) => s.kind === 'refuse-database').map((s) => ('service' in s ? s.service : ''))).toEqual(['order', 'inventory', 'delivery']);
+    expect(plan.filter((s) => s.kind === 'restart-kafka')).toHaveLength(1);
+    expect(plan.filter((s) => s.kind === 'restart-postgres')).toHaveLength(1);
+    expect(plan.filter((s) => s.kind === 'kill-random').length).toBe(17);
+    expect(plan.every((s) => s.atMs < 90_000)).toBe(true);
+  });
+
+  it('reports throughput recovered when no 2-s window after the kill falls below half the rate before it', () => {
+    const steady = Array.from({ length: 40 }, (_, i) => i * 250); // 4/s for 10 s
+    expect(recovery(steady, 0, 6_000, 10_000, 1_000)).toEqual({ baselinePerSecond: 4, lowestPerSecond: 4, recoveredAfterS: 0 });
+    const longer = Array.from({ length: 48 }, (_, i) => i * 250); // 4/s for 12 s
+    const stalled = longer.filter((t) => t < 6_000 || t >= 9_000); // nothing finishes for 3 s after the kill
+    expect(recovery(stalled, 0, 6_000, 12_000, 1_000)).toEqual({ baselinePerSecond: 4, lowestPerSecond: 0, recoveredAfterS: 3 });
+  });
+});
