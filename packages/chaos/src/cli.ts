@@ -19,7 +19,7 @@ const program = new Command('chaos')
       'while killing processes, refusing databases and restarting the servers; then proves every accepted order ended well, once.',
   )
   .addOption(new Option('--scenario <name>', 'chaos: all faults; scale-out: two replicas each, one of each killed').choices(['chaos', 'scale-out']).default('chaos'))
-  .option('--duration <s>', 'seconds of load', positive('--duration'), 90)
+  .option('--duration <s>', 'seconds of load at least (it goes on until the last fault has ended)', positive('--duration'), 90)
   .option('--rate <n>', 'orders per second', positive('--rate'), 5)
   .option('--kill-every <s>', 'seconds between SIGKILLs of a random service process (chaos)', positive('--kill-every'), 5)
   .option('--outage <s>', 'seconds each database refuses connections (chaos)', positive('--outage'), 20)

@@ -1,44 +1,56 @@
-/** The faults a run injects, as a plan of timed steps, so a run can be read (and replayed) before it starts. */
-export type FaultStep =
-  | { atMs: number; kind: 'kill-random' }
-  | { atMs: number; kind: 'refuse-database'; service: string; forMs: number }
-  | { atMs: number; kind: 'restart-kafka' }
-  | { atMs: number; kind: 'restart-postgres' }
-  | { atMs: number; kind: 'poison' }
-  | { atMs: number; kind: 'retire-one-replica-each' };
+/**
+ * The faults a run injects, as a plan read (and printed) before it starts. Kills come at fixed times
+ * throughout; the longer faults form a chain, each starting a few seconds after the previous one
+ * ended, so each is felt on its own (on a loaded machine a broker restart alone can take 40 s).
+ */
+export type ChainStep =
+  | { kind: 'refuse-database'; service: string; forMs: number }
+  | { kind: 'restart-kafka' }
+  | { kind: 'restart-postgres' }
+  | { kind: 'poison' }
+  | { kind: 'retire-one-replica-each' };
+
+export interface FaultPlan {
+  /** A random service process is SIGKILLed this often while the load runs (0: never). */
+  killEveryMs: number;
+  /** Waited for before the first chained fault. */
+  chainStartMs: number;
+  /** Pause between one chained fault's end and the next one's start. */
+  gapMs: number;
+  chain: ChainStep[];
+}
 
 export interface ChaosPlanOptions {
-  durationMs: number;
   killEveryMs: number;
   outageMs: number;
   services: string[];
 }
 
 /**
- * The chaos scenario: a SIGKILL of a random service process every killEveryMs; each service's
- * database refused for outageMs in turn, spread over the run; the broker restarted once at a fifth
- * of the run and PostgreSQL once at half; poison messages planted at two fifths, among the faults.
+ * The chaos scenario: a SIGKILL of a random service process every killEveryMs for the whole load; and,
+ * one after another, each service's database refused for outageMs with the broker restart, the
+ * poison and the PostgreSQL restart in between.
  */
-export function chaosPlan(o: ChaosPlanOptions): FaultStep[] {
-  const steps: FaultStep[] = [];
-  for (let at = o.killEveryMs; at < o.durationMs - o.killEveryMs / 2; at += o.killEveryMs) steps.push({ atMs: at, kind: 'kill-random' });
-  const spread = o.services.length > 0 ? (o.durationMs * 0.9) / o.services.length : 0;
-  o.services.forEach((service, i) => steps.push({ atMs: Math.round(o.durationMs * 0.05 + i * spread), kind: 'refuse-database', service, forMs: o.outageMs }));
-  steps.push({ atMs: Math.round(o.durationMs * 0.2), kind: 'restart-kafka' });
-  steps.push({ atMs: Math.round(o.durationMs * 0.5), kind: 'restart-postgres' });
-  steps.push({ atMs: Math.round(o.durationMs * 0.4), kind: 'poison' });
-  return steps.sort((a, b) => a.atMs - b.atMs);
+export function chaosPlan(o: ChaosPlanOptions): FaultPlan {
+  const refuse = (service: string): ChainStep => ({ kind: 'refuse-database', service, forMs: o.outageMs });
+  const [first, second, ...rest] = o.services;
+  const chain: ChainStep[] = [
+    ...(first ? [refuse(first)] : []),
+    { kind: 'restart-kafka' },
+    { kind: 'poison' },
+    ...(second ? [refuse(second)] : []),
+    { kind: 'restart-postgres' },
+    ...rest.map(refuse),
+  ];
+  return { killEveryMs: o.killEveryMs, chainStartMs: 3_000, gapMs: 3_000, chain };
 }
 
 /** The scale-out scenario: under steady load, one replica of every service is killed a third of the way in and stays down. */
-export function scaleOutPlan(durationMs: number): FaultStep[] {
-  return [
-    { atMs: Math.round(durationMs * 0.3), kind: 'poison' },
-    { atMs: Math.round(durationMs / 3), kind: 'retire-one-replica-each' },
-  ];
+export function scaleOutPlan(durationMs: number): FaultPlan {
+  return { killEveryMs: 0, chainStartMs: Math.round(durationMs / 3) - 1_000, gapMs: 1_000, chain: [{ kind: 'poison' }, { kind: 'retire-one-replica-each' }] };
 }
 
-export function describeStep(s: FaultStep): string {
+export function describeStep(s: ChainStep | { kind: 'kill-random' }): string {
   switch (s.kind) {
     case 'refuse-database':
       return `refuse ${s.service}'s database for ${s.forMs / 1000} s`;

@@ -32,13 +32,13 @@ export function orderBody(i: number, random: () => number): { kind: Kind; body: 
 }
 
 /**
- * Places orders at a steady rate (open loop: a slow answer does not slow the next request) for
- * durationMs, as one client would; each request is tried once and its outcome recorded.
+ * Places orders at a steady rate (open loop: a slow answer does not slow the next request) until
+ * `until()` says stop, as one client would; each request is tried once and its outcome recorded.
  */
 export async function placeOrders(opts: {
   url: string;
   ratePerSecond: number;
-  durationMs: number;
+  until: () => boolean;
   random: () => number;
   requestTimeoutMs?: number;
 }): Promise<Attempt[]> {
@@ -46,7 +46,7 @@ export async function placeOrders(opts: {
   const inFlight: Promise<void>[] = [];
   const intervalMs = 1000 / opts.ratePerSecond;
   const start = Date.now();
-  for (let i = 0; Date.now() - start < opts.durationMs; i++) {
+  for (let i = 0; !opts.until(); i++) {
     const due = start + i * intervalMs;
     if (due > Date.now()) await sleep(due - Date.now());
     const { kind, body } = orderBody(i, opts.random);

@@ -1,8 +1,8 @@
-import { freePort, request, sendRaw, TestSystem } from '@msa/system-tests';
+import { freePort, request, TestSystem } from '@msa/system-tests';
 import { auditTopics, judge, settled, snapshot, type EventAudit, type Verdict } from './audit.ts';
 import { Balancer } from './balancer.ts';
-import { allowConnections, refuseConnections } from './database.ts';
-import { chaosPlan, describeStep, scaleOutPlan, type FaultStep } from './faults.ts';
+import { chaosPlan, describeStep, scaleOutPlan } from './faults.ts';
+import { FaultInjector } from './inject.ts';
 import { INITIAL_STOCK, placeOrders, PLENTY, SCARCE, type Attempt } from './load.ts';
 import { PrivateServers } from './servers.ts';
 import { Supervisor } from './supervisor.ts';
@@ -77,61 +77,25 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
 
     const plan =
       opts.scenario === 'chaos'
-        ? chaosPlan({ durationMs: opts.durationMs, killEveryMs: opts.killEveryMs, outageMs: opts.outageMs, services: system.catalog.services.map((s) => s.name) })
+        ? chaosPlan({ killEveryMs: opts.killEveryMs, outageMs: opts.outageMs, services: system.catalog.services.map((s) => s.name) })
         : scaleOutPlan(opts.durationMs);
-    const poison: { dlq: string; key: string }[] = [];
-    let killAt = 0;
+    const injector = new FaultInjector(system, servers, supervisor, timeline, random);
     const start = Date.now();
-    timeline.note(`load: ${opts.ratePerSecond} orders/s for ${opts.durationMs / 1000} s; ${plan.length} faults planned (seed ${opts.seed})`);
-    const act = async (step: FaultStep): Promise<void> => {
-      await sleep(Math.max(0, start + step.atMs - Date.now()));
-      switch (step.kind) {
-        case 'kill-random': {
-          const running = supervisor.replicas.filter((r) => r.running && r.wanted);
-          const victim = running[Math.floor(random() * running.length)];
-          if (!victim) return timeline.note('SIGKILL: no process running to kill');
-          timeline.note(`SIGKILL ${victim.name} (pid ${victim.proc?.child.pid})`);
-          return victim.kill();
-        }
-        case 'retire-one-replica-each': {
-          killAt = Date.now();
-          for (const s of system.catalog.services) {
-            const victim = supervisor.replicas.find((r) => r.spec.service === s.name && r.wanted)!;
-            timeline.note(`SIGKILL ${victim.name} (pid ${victim.proc?.child.pid}); it stays down`);
-            victim.kill(true);
-          }
-          return;
-        }
-        case 'refuse-database': {
-          const db = system.databases.get(step.service)!.name;
-          timeline.note(`${step.service}'s database refuses connections (ALLOW_CONNECTIONS false, backends terminated)`);
-          await refuseConnections(system.servers.postgres.url, db);
-          await sleep(step.forMs);
-          await allowConnections(system.servers.postgres.url, db);
-          return timeline.note(`${step.service}'s database accepts connections again`);
-        }
-        case 'restart-kafka': {
-          timeline.note('Kafka broker: restarting (SIGTERM, then start)');
-          await servers.restartKafka();
-          return timeline.note('Kafka broker: answering again');
-        }
-        case 'restart-postgres': {
-          timeline.note('PostgreSQL: restarting (fast shutdown, then start)');
-          await servers.restartPostgres();
-          return timeline.note('PostgreSQL: accepting connections again');
-        }
-        case 'poison': {
-          for (const topic of ['order.events', 'inventory.events', 'delivery.events']) {
-            const key = `chaos-poison-${topic}`;
-            await untilItWorks(60_000, () => sendRaw(system.servers.kafka.brokers, `${system.prefix}${topic}`, [{ key, value: '{not json' }]));
-            for (const s of system.catalog.services.filter((x) => x.topics.consumes.includes(topic))) poison.push({ dlq: s.deadLetterTopic, key });
-          }
-          return timeline.note(`planted 3 poison messages (not JSON), one per event topic: ${poison.length} dead letters expected`);
-        }
-      }
-    };
-    const faults = Promise.all(plan.map((step) => act(step).catch((error: unknown) => timeline.note(`fault "${describeStep(step)}" failed: ${String(error)}`))));
-    const attempts = await placeOrders({ url: system.url('order'), ratePerSecond: opts.ratePerSecond, durationMs: opts.durationMs, random });
+    timeline.note(
+      `load: ${opts.ratePerSecond} orders/s for ${opts.durationMs / 1000} s or until the last fault ends; ` +
+        `${plan.killEveryMs ? `a SIGKILL every ${plan.killEveryMs / 1000} s; ` : ''}${plan.chain.map(describeStep).join(' → ')} (seed ${opts.seed})`,
+    );
+    let faultsDone = false;
+    const faults = injector.run(plan).finally(() => (faultsDone = true));
+    // Every fault must be felt under load: the load lasts the duration, and longer if the faults do.
+    const attempts = await placeOrders({
+      url: system.url('order'),
+      ratePerSecond: opts.ratePerSecond,
+      until: () => faultsDone && Date.now() - start >= opts.durationMs,
+      random,
+    });
+    injector.stopKills();
+    const { poison, retiredAt: killAt = 0 } = injector.injected;
     const loadEnd = Date.now();
     timeline.note(`load ended: ${attempts.length} orders placed, ${attempts.filter((a) => a.orderId).length} accepted`);
     await faults;
@@ -186,19 +150,6 @@ async function confirmThroughApi(system: TestSystem, attempts: Attempt[], verdic
     const r = await request('GET', `${system.url('order')}/orders/${a.orderId}`).catch((e: unknown) => ({ status: 0, json: { status: String(e) } }));
     if (r.status !== 200 || !['CONFIRMED', 'REJECTED', 'CANCELLED'].includes(r.json.status)) {
       verdict.lost.push({ orderId: a.orderId!, problem: `GET /orders/${a.orderId} answered ${r.status} ${r.json?.status ?? ''}` });
-    }
-  }
-}
-
-/** Retries fn (a client call that may meet a restarting server) until it works or the time is up. */
-async function untilItWorks(forMs: number, fn: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + forMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(1_000);
     }
   }
 }

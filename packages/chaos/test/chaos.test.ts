@@ -18,9 +18,9 @@ describe('chaos: faults of realistic length lose no order and apply nothing twic
   it('under SIGKILLs, a 15-s refusal of each database, a broker restart and a PostgreSQL restart', async () => {
     const r = await runChaos({
       scenario: 'chaos',
-      durationMs: 45_000,
+      durationMs: 40_000,
       ratePerSecond: 3,
-      killEveryMs: 6_000,
+      killEveryMs: 10_000,
       outageMs: 15_000,
       settleMs: 150_000,
       replicas: 1,
