@@ -23,9 +23,9 @@ const program = new Command('chaos')
   .option('--rate <n>', 'orders per second', positive('--rate'), 5)
   .option('--kill-every <s>', 'seconds between SIGKILLs of a random service process (chaos)', positive('--kill-every'), 5)
   .option('--outage <s>', 'seconds each database refuses connections (chaos)', positive('--outage'), 20)
-  .option('--settle <s>', 'seconds allowed after the faults for every order to end and agree', positive('--settle'), 180)
+  .option('--settle <s>', 'seconds allowed after the faults for every order to end and agree (more than the saga timeout)', positive('--settle'), 240)
   .option('--replicas <n>', 'processes per service (default: 1 for chaos, 2 for scale-out)', positive('--replicas'))
-  .option('--saga-timeout <duration>', "the services' ORDER_SAGA_TIMEOUT", '60s')
+  .option('--saga-timeout <duration>', "the services' ORDER_SAGA_TIMEOUT: longer than any one fault, so a cancellation by it means a saga was stuck", '2m')
   .option('--seed <n>', 'seed for the random choices (which process to kill, what to order)', positive('--seed'), Date.now() % 1_000_000)
   .action(async (o) => {
     // The run starts each service's built bundle, as every launcher does: build what the tree holds now.
