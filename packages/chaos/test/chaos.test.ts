@@ -5,6 +5,7 @@ import { duplicatedEffects, reportText, runChaos, type ChaosResult } from '../sr
 // PostgreSQL and Kafka that the run restarts. What it asserts is what the long run reports.
 function expectNothingLost(r: ChaosResult) {
   const report = reportText(r);
+  console.log(report);
   expect(r.verdict.accepted, report).toBeGreaterThan(0);
   expect(r.verdict.lost, report).toEqual([]);
   expect(r.verdict.inconsistent, report).toEqual([]);
