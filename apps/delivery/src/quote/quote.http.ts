@@ -32,7 +32,7 @@ export function deliveryRoutes(app: FastifyInstance, ctx: ServiceContext<Deliver
       },
     },
     async (req) => {
-      const { rows } = await ctx.pool.query<{ order_id: string; address: string; status: string; reason: string | null; eta: Date | null }>(
+      const { rows } = await ctx.pool.query<{ order_id: string; address: string | null; status: string; reason: string | null; eta: Date | null }>(
         'SELECT order_id, address, status, reason, eta FROM deliveries WHERE order_id = $1',
         [req.params.orderId],
       );

@@ -11,8 +11,8 @@ export const quoteResponse = strict({ address: { type: 'string' }, fee: { type: 
 
 export const deliveryResponse = strict({
   orderId: { type: 'string', format: 'uuid' },
-  address: { type: 'string' },
-  status: { type: 'string' },
+  address: { type: ['string', 'null'], description: 'null when the order was cancelled before delivery heard of it' },
+  status: { type: 'string', enum: ['SCHEDULED', 'FAILED', 'CANCELLED'] },
   reason: { type: ['string', 'null'] },
   eta: { type: ['string', 'null'], format: 'date-time' },
 });

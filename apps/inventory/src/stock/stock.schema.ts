@@ -12,6 +12,10 @@ export const stockResponse = strict({ sku: { type: 'string' }, available: { type
 export const reservationResponse = strict({
   orderId: { type: 'string', format: 'uuid' },
   items: { type: 'array', items: strict({ sku: { type: 'string' }, quantity: { type: 'integer' } }) },
-  status: { type: 'string', enum: ['RESERVED', 'REJECTED', 'RELEASED'] },
-  reason: { type: ['string', 'null'], description: 'why the stock was not reserved (REJECTED)' },
+  status: {
+    type: 'string',
+    enum: ['RESERVED', 'REJECTED', 'RELEASED', 'CANCELLED'],
+    description: 'CANCELLED: the order was cancelled before any stock was reserved for it (items empty)',
+  },
+  reason: { type: ['string', 'null'], description: 'why the stock was not reserved (REJECTED), or was given back or never taken (RELEASED, CANCELLED)' },
 });
