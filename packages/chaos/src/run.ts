@@ -40,7 +40,10 @@ export interface ChaosResult {
   logDir: string;
 }
 
-/** Starts private servers and every service as supervised replicas behind balancers; runs the scenario; audits. */
+/**
+ * Starts private servers and every service as supervised replicas behind balancers; runs the scenario; audits.
+ * One function on purpose: it is the run's script, read top to bottom in the order things happen.
+ */
 export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   const echo = opts.echo ?? (() => undefined);
   const timeline = new Timeline(echo);
@@ -56,23 +59,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   const supervisor = new Supervisor(system.root, system.logDir, timeline);
   const balancers: Balancer[] = [];
   try {
-    for (const s of system.catalog.services) {
-      const ports = [];
-      for (let i = 0; i < opts.replicas; i++) {
-        const port = await freePort();
-        ports.push(port);
-        const env = system.envFor(s.name, { PORT: String(port) });
-        supervisor.add({ service: s.name, index: i, port, env, readinessUrl: `http://127.0.0.1:${port}${s.http.readiness}` });
-      }
-      const balancer = new Balancer(ports);
-      await balancer.listen(system.ports.get(s.name)!);
-      balancers.push(balancer);
-    }
-    for (const r of supervisor.replicas) supervisor.start(r);
-    const slow = await supervisor.allReady(180_000);
-    if (slow.length > 0) throw new Error(`replicas not ready after 180 s: ${slow.join(', ')}; logs in ${system.logDir}`);
-    for (const sku of PLENTY) await request('PUT', `${system.url('inventory')}/stock/${sku}`, { available: INITIAL_STOCK });
-    await request('PUT', `${system.url('inventory')}/stock/${SCARCE}`, { available: 0 });
+    await startFleet(system, supervisor, opts.replicas, balancers);
     timeline.note(`${supervisor.replicas.length} service processes ready (logs in ${system.logDir})`);
 
     const plan =
@@ -105,11 +92,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     if (notReady.length > 0) timeline.note(`still not ready: ${notReady.join(', ')}`);
 
     // Settle: every accepted order final and agreed on by the three services, or the settle time is up.
-    let verdict = judge(attempts, await snapshot(system));
-    while (!settled(verdict) && Date.now() - quiet < opts.settleMs) {
-      await sleep(3_000);
-      verdict = judge(attempts, await snapshot(system));
-    }
+    const verdict = await settle(system, attempts, quiet + opts.settleMs);
     const settledAfterS = settled(verdict) ? Math.round((Date.now() - quiet) / 100) / 10 : null;
     timeline.note(settledAfterS === null ? `NOT settled after ${opts.settleMs / 1000} s` : `settled: all final and agreed on, ${settledAfterS} s after the faults`);
     await confirmThroughApi(system, attempts, verdict);
@@ -141,6 +124,37 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     await Promise.all(balancers.map((b) => b.close()));
     await servers.stop();
   }
+}
+
+/** Every replica of every service as a supervised process, a balancer per service on its catalog port, and the run's stock. */
+async function startFleet(system: TestSystem, supervisor: Supervisor, replicas: number, balancers: Balancer[]): Promise<void> {
+  for (const s of system.catalog.services) {
+    const ports = [];
+    for (let i = 0; i < replicas; i++) {
+      const port = await freePort();
+      ports.push(port);
+      const env = system.envFor(s.name, { PORT: String(port) });
+      supervisor.add({ service: s.name, index: i, port, env, readinessUrl: `http://127.0.0.1:${port}${s.http.readiness}` });
+    }
+    const balancer = new Balancer(ports);
+    await balancer.listen(system.ports.get(s.name)!);
+    balancers.push(balancer);
+  }
+  for (const r of supervisor.replicas) supervisor.start(r);
+  const slow = await supervisor.allReady(180_000);
+  if (slow.length > 0) throw new Error(`replicas not ready after 180 s: ${slow.join(', ')}; logs in ${system.logDir}`);
+  for (const sku of PLENTY) await request('PUT', `${system.url('inventory')}/stock/${sku}`, { available: INITIAL_STOCK });
+  await request('PUT', `${system.url('inventory')}/stock/${SCARCE}`, { available: 0 });
+}
+
+/** Audits every 3 s until all is final and agreed on, or the deadline passes; returns the last verdict. */
+async function settle(system: TestSystem, attempts: Attempt[], deadline: number): Promise<Verdict> {
+  let verdict = judge(attempts, await snapshot(system));
+  while (!settled(verdict) && Date.now() < deadline) {
+    await sleep(3_000);
+    verdict = judge(attempts, await snapshot(system));
+  }
+  return verdict;
 }
 
 /** The public API must say the same as the database: every accepted order reads final. */
