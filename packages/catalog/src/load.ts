@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { CatalogError, type CatalogIssue } from './errors.ts';
 import { serviceSchema, type ServiceEntry } from './schema.ts';
 import { checkCatalog } from './check.ts';
+import { deadLetterTopic, writtenTopics } from './contract/names.ts';
 
 export const CATALOG_FILE = 'service.yaml';
 
@@ -57,7 +58,7 @@ export function loadCatalog(root: string, appsDir = 'apps'): Catalog {
     if (parsed.entry.name !== folder) {
       issues.push({ file: rel, field: 'name', message: `must equal its folder name "${folder}"` });
     }
-    services.push({ ...parsed.entry, dir, file, deadLetterTopic: `${parsed.entry.name}.dlq` });
+    services.push({ ...parsed.entry, dir, file, deadLetterTopic: deadLetterTopic(parsed.entry) });
   }
   issues.push(...checkCatalog(services.map((s) => ({ ...s, file: path.relative(root, s.file) }))));
   if (issues.length > 0) throw new CatalogError(issues);
@@ -67,8 +68,7 @@ export function loadCatalog(root: string, appsDir = 'apps'): Catalog {
 function makeCatalog(root: string, services: Service[]): Catalog {
   const topics = new Set<string>();
   for (const s of services) {
-    s.topics.produces.forEach((t) => topics.add(t));
-    if (s.topics.consumes.length > 0) topics.add(s.deadLetterTopic);
+    writtenTopics(s).forEach((t) => topics.add(t));
   }
   return {
     root,

@@ -6,7 +6,7 @@ const serviceName = z
   .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, 'a lowercase DNS label of 2-40 characters (a-z, 0-9, -)');
 
 /** Kafka topic names: letters, digits, dots, dashes and underscores. */
-export const topicName = z
+export const topicNameSchema = z
   .string()
   .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name (letters, digits, ".", "_", "-")');
 
@@ -44,8 +44,8 @@ export const serviceSchema = z
       .strict(),
     topics: z
       .object({
-        produces: z.array(topicName).default([]),
-        consumes: z.array(topicName).default([]),
+        produces: z.array(topicNameSchema).default([]),
+        consumes: z.array(topicNameSchema).default([]),
       })
       .strict()
       .default({ produces: [], consumes: [] }),

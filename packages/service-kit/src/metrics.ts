@@ -2,10 +2,12 @@ import client from 'prom-client';
 import { outboxMetrics } from './messaging/outbox-metrics.ts';
 
 /** One registry per service process, with the default process metrics and the kit's own. */
-export function createMetrics(service: string) {
+export function createMetrics(service: string, version?: string) {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry });
+  // Which release runs, the Prometheus way: a gauge fixed at 1 whose label is the version.
+  if (version) new client.Gauge({ name: 'service_info', help: 'The release this process runs (SERVICE_VERSION)', labelNames: ['version'], registers: [registry] }).set({ version }, 1);
   const m = {
     registry,
     httpDuration: new client.Histogram({

@@ -1,8 +1,14 @@
+import { findRepoRoot, loadCatalog, NO_PREFIXES, serviceEnv } from '@msa/catalog';
 import { describe, expect, it } from 'vitest';
 import { baseEnvSchema, EnvError, loadEnv } from '../src/index.ts';
 import { checkOutboxEnv } from '../src/config/outbox-env.ts';
 
-const good = { SERVICE_NAME: 'order', PORT: '3101', DATABASE_URL: 'postgres://u@127.0.0.1/db', KAFKA_BROKERS: 'a:1, b:2' };
+// What a launcher resolves from the catalog for the order service (catalog's serviceEnv), plus the connections.
+const good = {
+  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order'), { prefixes: NO_PREFIXES, version: '1.0.0', calleeUrl: () => 'http://127.0.0.1:1' }),
+  DATABASE_URL: 'postgres://u@127.0.0.1/db',
+  KAFKA_BROKERS: 'a:1, b:2',
+};
 
 describe('service environment', () => {
   it('gives typed values with defaults', () => {

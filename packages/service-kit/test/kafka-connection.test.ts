@@ -1,8 +1,14 @@
+import { findRepoRoot, loadCatalog, NO_PREFIXES, serviceEnv } from '@msa/catalog';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { baseEnvSchema, EnvError, kafkaConnectionOptions, loadEnv } from '../src/index.ts';
 import { awsSigner, mskIamTokenProvider, RENEW_BEFORE_EXPIRY_MS, type MskToken } from '../src/messaging/msk-iam-token.ts';
 
-const base = { SERVICE_NAME: 'order', PORT: '3101', DATABASE_URL: 'postgres://u@127.0.0.1/db', KAFKA_BROKERS: 'b-1.msk:9098' };
+// What a launcher resolves from the catalog for the order service (catalog's serviceEnv), plus the connections.
+const base = {
+  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order'), { prefixes: NO_PREFIXES, version: '1.0.0', calleeUrl: () => 'http://127.0.0.1:1' }),
+  DATABASE_URL: 'postgres://u@127.0.0.1/db',
+  KAFKA_BROKERS: 'b-1.msk:9098',
+};
 
 describe('KAFKA_AUTH in the service environment', () => {
   it('is none unless set, and aws-iam takes a region', () => {

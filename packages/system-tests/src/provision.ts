@@ -1,6 +1,6 @@
 import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
-import type { Catalog } from '@msa/catalog';
+import { topicName, type Catalog } from '@msa/catalog';
 import { createOwnedDatabase, dropOwnedDatabase, newRolePassword, ownedDatabaseUrl } from '@msa/service-kit/provision';
 
 export interface ServiceDatabase {
@@ -36,7 +36,7 @@ async function asSuperuser(url: string, work: (client: pg.Client) => Promise<voi
 export async function createTopics(brokers: string[], catalog: Catalog, prefix: string, partitions = 3): Promise<string[]> {
   const admin = new Admin({ clientId: 'system-tests-admin', bootstrapBrokers: brokers });
   try {
-    const topics = catalog.topics.map((t) => `${prefix}${t}`);
+    const topics = catalog.topics.map((t) => topicName(prefix, t));
     await admin.createTopics({ topics, partitions, replicas: 1 });
     return topics;
   } finally {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { calleeEnvVar, findRepoRoot, loadCatalog, type Catalog } from '@msa/catalog';
+import { databaseName, findRepoRoot, loadCatalog, serviceEnv, type Catalog, type Prefixes } from '@msa/catalog';
 import { connectionSettings, type ConnectionSettings } from '@msa/local-servers';
 import { freePort, spawnService, waitForOk, type ServiceProcess } from './process.ts';
 import { createServiceDatabase, createTopics, deleteTopics, dropServiceDatabase, type ServiceDatabase } from './provision.ts';
@@ -26,6 +26,8 @@ export class TestSystem {
   readonly servers: ConnectionSettings;
   readonly id = randomBytes(3).toString('hex');
   readonly prefix = `t${this.id}.`;
+  /** This system's names on the shared servers. */
+  readonly prefixes: Prefixes = { topic: this.prefix, database: `t${this.id}_` };
   readonly databases = new Map<string, ServiceDatabase>();
   readonly ports = new Map<string, number>();
   readonly processes = new Map<string, ServiceProcess>();
@@ -53,7 +55,7 @@ export class TestSystem {
   async #provision(): Promise<void> {
     this.#topics = await createTopics(this.servers.kafka.brokers, this.catalog, this.prefix);
     for (const s of this.catalog.services) {
-      this.databases.set(s.name, await createServiceDatabase(this.servers.postgres.url, `t${this.id}_${s.database.name}`));
+      this.databases.set(s.name, await createServiceDatabase(this.servers.postgres.url, databaseName(s, this.prefixes)));
       this.ports.set(s.name, await freePort());
     }
   }
@@ -64,18 +66,15 @@ export class TestSystem {
 
   envFor(service: string, extra: Record<string, string> = {}): Record<string, string> {
     const entry = this.catalog.byName(service);
-    const calls = Object.fromEntries(entry.calls.map((c) => [calleeEnvVar(c), this.url(c)]));
     return {
-      SERVICE_NAME: service,
+      // No release here: each service reports its package's version.
+      ...serviceEnv(entry, { prefixes: this.prefixes, port: this.ports.get(service), calleeUrl: (c) => this.url(c) }),
       HOST: '127.0.0.1',
-      PORT: String(this.ports.get(service)),
       DATABASE_URL: this.databases.get(service)!.url,
       KAFKA_BROKERS: this.servers.kafka.bootstrap,
-      TOPIC_PREFIX: this.prefix,
       LOG_LEVEL: 'info',
       OUTBOX_POLL_MS: '100',
       CONSUMER_RETRY_BASE_MS: '20',
-      ...calls,
       ...this.#opts.env?.[service],
       ...extra,
     };

@@ -1,11 +1,13 @@
+import { serviceEnvSchema } from '@msa/catalog';
 import { z } from 'zod';
 import { outboxEnvShape } from './outbox-env.ts';
 
-/** Settings every service takes from its environment. */
-export const baseEnvSchema = z.object({
-  SERVICE_NAME: z.string().min(1),
+/**
+ * Settings every service takes from its environment: what the catalog resolves for it (its name,
+ * version, port, topics, paths: serviceEnv) and the kit's own settings.
+ */
+export const baseEnvSchema = serviceEnvSchema().extend({
   HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// connection URL'),
   KAFKA_BROKERS: z
     .string()
@@ -15,8 +17,6 @@ export const baseEnvSchema = z.object({
   KAFKA_AUTH: z.enum(['none', 'aws-iam']).default('none'),
   /** The AWS region; needed with KAFKA_AUTH=aws-iam, which signs its tokens for it. */
   AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1').optional(),
-  /** Prefixed to every topic name, so two environments can share one broker. */
-  TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long SIGTERM waits for in-flight work before giving up. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),

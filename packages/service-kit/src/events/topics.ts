@@ -1,8 +1,2 @@
-/** Topic names are the catalog's, prefixed per environment so clones can share one broker. */
-export function topicName(prefix: string, topic: string): string {
-  return `${prefix}${topic}`;
-}
-
-export function unprefixed(prefix: string, topic: string): string {
-  return prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
-}
+// The topic naming rule is the catalog's; re-exported for the kit's messaging modules.
+export { topicName, unprefixedTopic as unprefixed } from '@msa/catalog';

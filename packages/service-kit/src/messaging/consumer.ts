@@ -4,6 +4,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from 'pino';
 import type { Pool, Tx } from '../db/pool.ts';
 import { parseEnvelope, type Envelope } from '../events/envelope.ts';
+import { consumerGroup } from '@msa/catalog';
 import { topicName, unprefixed } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import type { KafkaConnection } from './connection.ts';
@@ -120,7 +121,7 @@ export class IdempotentConsumer {
     const { service, topicPrefix, brokers, connection, handlers } = this.#opts;
     this.#consumer = new Consumer({
       ...connection,
-      groupId: `${topicPrefix}${service}`,
+      groupId: consumerGroup({ name: service }, { topic: topicPrefix }),
       clientId: `${service}-consumer`,
       bootstrapBrokers: brokers,
       deserializers: stringDeserializers,

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { parseServiceFile, type ServiceEntry } from '@msa/catalog';
+import { deadLetterTopic } from '@msa/catalog';
 import { baseEnvSchema, EnvError, loadEnv, type BaseEnv } from '../config/env.ts';
 import { checkOutboxEnv } from '../config/outbox-env.ts';
 import { databaseConfig } from '../db/connection.ts';
@@ -22,7 +21,6 @@ import { createOutboxParts } from './outbox-parts.ts';
 
 export interface ServiceContext<E extends BaseEnv = BaseEnv> {
   env: E;
-  entry: ServiceEntry;
   log: Logger;
   pool: Pool;
   producer: StringProducer;
@@ -32,8 +30,9 @@ export interface ServiceContext<E extends BaseEnv = BaseEnv> {
 }
 
 export interface ServiceDefinition<E extends BaseEnv = BaseEnv> {
-  /** The service's folder, holding service.yaml and migrations/. */
+  /** The service's folder, holding its migrations (MIGRATIONS_DIR is relative to it). */
   dir: string;
+  /** The package's version: what the service reports when its launcher names no release (SERVICE_VERSION). */
   version: string;
   /** The service's own settings on top of the base ones (extend baseEnvSchema). */
   envSchema?: z.ZodType<E>;
@@ -51,65 +50,63 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-function readEntry(dir: string): ServiceEntry {
-  const file = path.join(dir, 'service.yaml');
-  const { entry, issues } = parseServiceFile(file, readFileSync(file, 'utf8'));
-  if (!entry) throw new Error(issues.map((i) => `${i.file}: ${i.field}: ${i.message}`).join('\n'));
-  return entry;
-}
-
-/** Checks that the code's topics are the ones the catalog declares, so the catalog cannot lie. */
-function assertTopics(entry: ServiceEntry, handlers: HandlerMap): void {
+/** Checks that the code's topics are the ones the catalog declares (TOPICS_CONSUMED), so the catalog cannot lie. */
+function assertTopics(env: BaseEnv, handlers: HandlerMap): void {
   for (const topic of Object.keys(handlers)) {
-    if (!entry.topics.consumes.includes(topic)) {
-      throw new Error(`${entry.name} handles topic "${topic}" but service.yaml topics.consumes does not list it`);
+    if (!env.TOPICS_CONSUMED.includes(topic)) {
+      throw new Error(`${env.SERVICE_NAME} handles topic "${topic}" but service.yaml topics.consumes does not list it`);
     }
   }
 }
 
-/** Starts a service: env, migrations, HTTP, outbox relay and consumer; SIGTERM stops it gracefully. */
+/**
+ * Starts a service: env, migrations, HTTP, outbox relay and consumer; SIGTERM stops it gracefully.
+ * What the catalog says about the service arrives resolved in the environment (catalog's serviceEnv).
+ * One function, read top to bottom: the start order and the stop order mirror each other, which is
+ * the point of it (nothing listens before its database is migrated; nothing closes under a request).
+ */
 export async function startService<E extends BaseEnv>(
   def: ServiceDefinition<E>,
   rawEnv: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
-  const entry = readEntry(def.dir);
-  const env = loadEnv((def.envSchema ?? baseEnvSchema) as z.ZodType<E>, { SERVICE_NAME: entry.name, PORT: String(entry.port), ...rawEnv });
+  const env = loadEnv((def.envSchema ?? baseEnvSchema) as z.ZodType<E>, rawEnv);
+  const name = env.SERVICE_NAME;
+  const version = env.SERVICE_VERSION ?? def.version;
   // Settings that span variables are checked here, before anything connects.
   const envIssues = checkOutboxEnv(env);
   if (envIssues.length > 0) throw new EnvError(envIssues);
   const kafka = kafkaConnectionOptions({ auth: env.KAFKA_AUTH, region: env.AWS_REGION });
   const database = await databaseConfig(env.DATABASE_URL);
-  const log = createLogger(entry.name, env.LOG_LEVEL);
-  const metrics = createMetrics(entry.name);
-  await migrate(database, path.join(def.dir, entry.database.migrations), log);
+  const log = createLogger(name, env.LOG_LEVEL);
+  const metrics = createMetrics(name, version);
+  await migrate(database, path.join(def.dir, env.MIGRATIONS_DIR), log);
   const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), 10, sessionLimitsFromEnv(env));
-  const producer = createProducer(`${entry.name}-producer`, env.KAFKA_BROKERS, kafka);
+  const producer = createProducer(`${name}-producer`, env.KAFKA_BROKERS, kafka);
   const ctx: ServiceContext<E> = {
     env,
-    entry,
     log,
     pool,
     producer,
     metrics,
     async publish(tx, topic, type, key, data) {
-      if (!entry.topics.produces.includes(topic)) {
-        throw new Error(`${entry.name} publishes to "${topic}" but service.yaml topics.produces does not list it`);
+      if (!env.TOPICS_PRODUCED.includes(topic)) {
+        throw new Error(`${name} publishes to "${topic}" but service.yaml topics.produces does not list it`);
       }
-      await enqueue(tx, topic, newEnvelope(entry.name, type, key, data));
+      await enqueue(tx, topic, newEnvelope(name, type, key, data));
     },
   };
 
   const handlers = def.handlers?.(ctx) ?? {};
-  assertTopics(entry, handlers);
+  assertTopics(env, handlers);
   const outbox = createOutboxParts(env, pool, producer, log, metrics);
   const consumer =
     Object.keys(handlers).length > 0
       ? new IdempotentConsumer({
-          service: entry.name,
+          service: name,
           brokers: env.KAFKA_BROKERS,
           connection: kafka,
           topicPrefix: env.TOPIC_PREFIX,
-          deadLetterTopic: `${entry.name}.dlq`,
+          deadLetterTopic: deadLetterTopic({ name }),
           handlers,
           pool,
           producer,
@@ -122,14 +119,14 @@ export async function startService<E extends BaseEnv>(
       : undefined;
 
   let shuttingDown = false;
-  const kafkaTopics = [...entry.topics.produces, ...entry.topics.consumes].map((t) => topicName(env.TOPIC_PREFIX, t));
+  const kafkaTopics = [...env.TOPICS_PRODUCED, ...env.TOPICS_CONSUMED].map((t) => topicName(env.TOPIC_PREFIX, t));
   const app = await createHttpApp({
-    service: entry.name,
-    version: def.version,
-    description: entry.description,
+    service: name,
+    version,
+    description: env.SERVICE_DESCRIPTION,
     log,
     metrics,
-    paths: entry.http,
+    paths: { health: env.HEALTH_PATH, readiness: env.READINESS_PATH, metrics: env.METRICS_PATH, openapi: env.OPENAPI_PATH },
     isShuttingDown: () => shuttingDown,
     // Ready means "can serve its HTTP API", which needs the database. Kafka and the consumer only delay
     // events (the outbox keeps them): their absence degrades the service, it stays ready. A stalled

@@ -1,0 +1,5 @@
+export * from './names.ts';
+export * from './release.ts';
+export * from './stacks.ts';
+export * from './stack-outputs.ts';
+export * from './service-env.ts';
