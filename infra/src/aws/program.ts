@@ -1,14 +1,15 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Catalog } from '@msa/catalog';
+import { topicName, type Catalog } from '@msa/catalog';
 import type { AwsStackConfig } from '../config/aws-schema.ts';
 import { awsTags, k8sLabels, PLATFORM, type Env } from '../config/context.ts';
 import type { ServicePlan } from '../config/services.ts';
 import { LoadBalancerController } from '../ingress/load-balancer-controller.ts';
 import { PublicIngress } from '../ingress/public-ingress.ts';
 import { Topics } from '../kafka/topics.ts';
-import { admitCallers } from '../service/calls.ts';
+import { admitCallers, inClusterUrl } from '../service/calls.ts';
+import type { ContractOutputs } from '../config/outputs.ts';
 import { Microservice } from '../service/service.ts';
 import { nodeAutoscaler } from '../cluster/autoscaler.ts';
 import { externalDns } from '../ingress/external-dns.ts';
@@ -41,7 +42,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
 
   const topics = new Topics(`${env.stack}-topics`, {
     clusterArn: platform.kafkaClusterArn,
-    names: catalog.topics.map((t) => `${prefix.topic}${t}`),
+    names: catalog.topics.map((t) => topicName(prefix.topic, t)),
     settings: config.kafka.topics,
   }, opts);
 
@@ -56,26 +57,32 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     services[plan.service.name] = new Microservice(`${env.stack}-${plan.service.name}`, { plan, host }, { ...opts, dependsOn: [topics] });
   }
   admitCallers(env, plans, services);
-  const ingresses = plans
+  const publicUrls = new Map(plans
     .filter((p) => p.service.public)
     .map((p) => {
       const svc = services[p.service.name];
       if (!svc) throw new Error(`no resources for public service ${p.service.name}`);
       const owner = { service: p.service.name, team: p.service.team };
-      return new PublicIngress(`${env.stack}-${p.service.name}-public`, {
+      const ingress = new PublicIngress(`${env.stack}-${p.service.name}-public`, {
         host: config.ingress.host, zoneId: config.ingress.zoneId, namespace: svc.namespace, serviceName: p.service.name,
         vpcId: platform.vpcId, podSecurityGroupId: svc.podSecurityGroupId, port: p.service.port, healthCheckPath: p.service.http.readiness,
         tags: awsTags(env, owner), labels: k8sLabels(env, owner), controller,
       }, opts);
-    });
+      return [p.service.name, ingress.url] as const;
+    }));
 
+  // The stack contract the pipeline reads (catalog's StackOutputs): a public service answers at its
+  // public URL, an internal one in the cluster only. Releases as applied feed the drift check.
+  const contract: ContractOutputs = {
+    target: 'aws',
+    endpoints: Object.fromEntries(plans.map((p) => [p.service.name, publicUrls.get(p.service.name) ?? inClusterUrl(p.service.name, prefix.namespace)])),
+    releases: Object.fromEntries(plans.map((p) => [p.service.name, p.release])),
+  };
   return {
+    ...contract,
     environment: env.environment,
     platform: shared ? undefined : Object.fromEntries(PLATFORM_KEYS.map((k) => [k, platform[k]])),
     topics: topics.arns,
-    publicUrls: ingresses.map((i) => i.url),
-    // What the stack runs, as applied: the pipeline's drift check compares it with git's msa:releases.
-    releases: Object.fromEntries(plans.map((p) => [p.service.name, p.release])),
     services: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {
       namespace: s.namespace,
       database: { address: s.databaseAddress, password: s.databasePassword },

@@ -1,3 +1,4 @@
+import { releaseSchema } from '@msa/catalog';
 import { z } from 'zod';
 
 /** What each cloud stack's Pulumi.<stack>.yaml holds under the `msa:` namespace. */
@@ -100,14 +101,6 @@ const ingress = z
   })
   .strict();
 
-export const releaseSchema = z
-  .object({
-    version: z.string().min(1),
-    image: z.string().min(1),
-    commit: z.string().regex(/^[0-9a-f]{7,40}$/, 'a git commit sha'),
-  })
-  .strict();
-
 export const awsStackConfigSchema = z
   .object({
     target: z.literal('aws'),
@@ -141,6 +134,6 @@ export const awsStackConfigSchema = z
   });
 
 export type AwsStackConfig = z.infer<typeof awsStackConfigSchema>;
-export type Release = z.infer<typeof releaseSchema>;
+export type { Release } from '@msa/catalog';
 /** Environments that may deploy images by tag; every other one pins by digest (build once, promote the same artifact). */
 export const TAG_IMAGES_ALLOWED: ReadonlySet<string> = new Set(['dev']);

@@ -29,7 +29,7 @@ export interface CloneReport {
   portOffset: number;
   namePrefix: string;
   topicPrefix: string;
-  urls: Record<string, string>;
+  endpoints: Record<string, string>;
   databases: Record<string, string>;
   topics: Record<string, string>;
   smoke: { url: string; status: number }[];
@@ -148,7 +148,7 @@ export async function cloneLocalStack(options: CloneOptions): Promise<CloneRepor
     stackFile: path.join(root, `Pulumi.${target}.yaml`),
     portOffset,
     ...names,
-    urls: outputs.urls,
+    endpoints: outputs.endpoints,
     databases: Object.fromEntries(catalog.services.map((s) => [s.name, `${names.namePrefix}${s.database.name}`])),
     topics: Object.fromEntries(catalog.topics.map((t) => [t, `${names.topicPrefix}${t}`])),
     smoke,
@@ -158,12 +158,12 @@ export async function cloneLocalStack(options: CloneOptions): Promise<CloneRepor
 
 /** Every service ready, and each public service's API answering its health and OpenAPI paths. */
 export async function smokeTest(catalog: Catalog, outputs: LocalStackOutputs): Promise<{ url: string; status: number }[]> {
-  const urls = catalog.services.map((s) => outputs.urls[s.name]).filter((u): u is string => u !== undefined);
+  const urls = catalog.services.map((s) => outputs.endpoints[s.name]).filter((u): u is string => u !== undefined);
   await waitHealthy(urls, catalog.services[0]?.http.readiness ?? '/readyz', 60_000);
   const results: { url: string; status: number }[] = [];
   for (const service of catalog.services.filter((s) => s.public)) {
     for (const p of [service.http.health, service.http.openapi]) {
-      const url = `${outputs.urls[service.name]}${p}`;
+      const url = `${outputs.endpoints[service.name]}${p}`;
       const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       results.push({ url, status: res.status });
       if (!res.ok) throw new Error(`smoke test: ${url} answered ${res.status}`);

@@ -1,3 +1,4 @@
+import { releaseSchema, SERVICE_ENV_NAMES } from '@msa/catalog';
 import { z } from 'zod';
 
 /** Loopback only: two local environments must be able to run side by side on one machine. */
@@ -5,15 +6,7 @@ const loopbackHost = z.literal('127.0.0.1', { error: 'must be 127.0.0.1 (local s
 const port = z.number().int().min(1024).max(65535);
 
 /** Set by the stack from its own resources; config may not override them. */
-export const RESERVED_ENV = new Set(['PORT', 'HOST', 'DATABASE_URL', 'KAFKA_BROKERS', 'SERVICE_NAME', 'SERVICE_VERSION', 'SERVICE_COMMIT', 'TOPIC_PREFIX', 'REPLICA_INDEX']);
-
-const release = z
-  .object({
-    version: z.string().min(1),
-    image: z.string().min(1),
-    commit: z.string().min(1),
-  })
-  .strict();
+export const RESERVED_ENV = new Set([...SERVICE_ENV_NAMES, 'HOST', 'DATABASE_URL', 'KAFKA_BROKERS', 'SERVICE_COMMIT', 'REPLICA_INDEX']);
 
 /**
  * The `local` stack's config: the `msa:` keys of Pulumi.<stack>.yaml for `msa:target: local`.
@@ -74,7 +67,7 @@ export const localStackConfigSchema = z
         readinessTimeoutSeconds: z.number().int().min(5).max(600).default(90),
       })
       .strict(),
-    releases: z.record(z.string(), release).default({}),
+    releases: z.record(z.string(), releaseSchema).default({}),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import { LocalService } from './local-service.ts';
 import { localArtifacts } from './artifacts.ts';
 import { planLocal } from './plan.ts';
 import { repoRoot } from './paths.ts';
+import type { ContractOutputs } from '../config/outputs.ts';
 import type { KafkaTopic } from './providers/kafka-topic.ts';
 
 export { localStackConfigSchema, type LocalStackConfig } from './config.ts';
@@ -12,8 +13,8 @@ export { localStackConfigSchema, type LocalStackConfig } from './config.ts';
 /**
  * The `local` target: every catalog service on this machine, each with its own database, its
  * topics and its supervised processes, on the shared local PostgreSQL and Kafka servers
- * (`npm run servers -- start`). Returns the stack outputs: URLs and how to reach each database
- * and topic.
+ * (`npm run servers -- start`). Returns the stack outputs: the stack contract (endpoints,
+ * releases) and how to reach each process log, database and topic.
  */
 export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise<Record<string, unknown>> {
   // infra/src/program.ts has validated the config already; parsing again gives the typed value.
@@ -66,9 +67,15 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
       `npm run -s pulumi:topic -- ${name} --brokers ${kafka.brokers.join(',')}`,
     ]),
   );
-  return {
+  // The stack contract the pipeline reads (catalog's StackOutputs). The processes run the working
+  // tree's bundle, so a release is reported by version and commit, not by an image.
+  const contract: ContractOutputs = {
     target: 'local',
-    urls: Object.fromEntries(plan.services.map((s) => [s.name, s.url])),
+    endpoints: Object.fromEntries(plan.services.map((s) => [s.name, s.url])),
+    releases: Object.fromEntries(plan.services.map((s) => [s.name, { version: s.version, ...(s.commit ? { commit: s.commit } : {}) }])),
+  };
+  return {
+    ...contract,
     services,
     databases,
     topics,

@@ -61,17 +61,13 @@ export class LocalService extends pulumi.ComponentResource {
     const env: Record<string, pulumi.Input<string>> = {
       ...plan.launchEnv,
       ...plan.extraEnv,
-      SERVICE_NAME: plan.name,
-      SERVICE_VERSION: plan.version,
+      ...plan.serviceEnv,
       SERVICE_COMMIT: plan.commit,
       HOST: '127.0.0.1',
-      PORT: String(plan.port),
       DATABASE_URL: this.database.url,
       // Joined from the topics' outputs so the process starts only once its topics exist.
       KAFKA_BROKERS: pulumi.all([...this.topics, ...consumedTopics].map((t) => t.brokers)).apply((lists) => [...new Set(lists.flat())].join(',') || config.kafka.brokers.join(',')),
-      TOPIC_PREFIX: config.topicPrefix,
     };
-    for (const callee of plan.callees) env[callee.envVar] = callee.url;
 
     this.started = new ServiceProcess(
       `${name}-process`,

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { launchSpec } from '@msa/service-kit/launch';
-import type { Catalog, Service } from '@msa/catalog';
+import { databaseName, deadLetterTopic, serviceEnv, topicName, type Catalog, type Prefixes, type Service } from '@msa/catalog';
 import { StackConfigError, type ConfigProblem } from '../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
 import { stackRuntimeDir } from './paths.ts';
-import { calleeEnvVar } from '@msa/catalog';
 import type { LocalArtifact } from './artifacts.ts';
 
 /** The version a service runs when the stack's msa:releases does not name one. */
@@ -27,6 +26,8 @@ export interface ServicePlan {
   replicas: number;
   version: string;
   commit: string;
+  /** What the service reads about itself (catalog's serviceEnv for this stack). */
+  serviceEnv: Record<string, string>;
   readinessPath: string;
   database: { name: string; role: string };
   /** Topics this service produces, plus its dead-letter topic: created by its component. */
@@ -35,8 +36,6 @@ export interface ServicePlan {
   consumes: string[];
   /** Extra environment from msa:local.env.<svc> (may hold decrypted secrets). */
   extraEnv: Record<string, string>;
-  /** `<CALLEE>_URL` for each service it calls. */
-  callees: { name: string; envVar: string; url: string }[];
 }
 
 export interface LocalPlan {
@@ -47,8 +46,6 @@ export interface LocalPlan {
   /** Folder for the stack's process logs and supervisor state. */
   runtimeDir: string;
 }
-
-export { calleeEnvVar };
 
 /**
  * Turns config and catalog into what each service gets on this machine: ports, names, env.
@@ -87,10 +84,12 @@ export function planLocal(
   if (problems.length > 0) throw new StackConfigError(stack, problems);
 
   const urlOf = (s: Service) => `http://127.0.0.1:${s.port + local.portOffset}`;
-  const topicNames = Object.fromEntries(catalog.topics.map((t) => [t, `${local.topicPrefix}${t}`]));
+  const prefixes: Prefixes = { topic: local.topicPrefix, database: local.namePrefix };
+  const topicNames = Object.fromEntries(catalog.topics.map((t) => [t, topicName(prefixes.topic, t)]));
   const services = catalog.services.map((service): ServicePlan => {
     const release = releases[service.name];
-    const dbName = `${local.namePrefix}${service.database.name}`;
+    const dbName = databaseName(service, prefixes);
+    const version = release?.version ?? UNRELEASED_VERSION;
     const launch = launchSpec(artifacts[service.name]?.dir ?? service.dir);
     return {
       name: service.name,
@@ -101,14 +100,14 @@ export function planLocal(
       port: service.port + local.portOffset,
       url: urlOf(service),
       replicas: local.replicas[service.name] ?? service.scaling.minReplicas,
-      version: release?.version ?? UNRELEASED_VERSION,
+      version,
       commit: release?.commit ?? '',
+      serviceEnv: serviceEnv(service, { prefixes, version, port: service.port + local.portOffset, calleeUrl: (name) => urlOf(catalog.byName(name)) }),
       readinessPath: service.http.readiness,
       database: { name: dbName, role: dbName },
-      ownTopics: [...service.topics.produces, service.deadLetterTopic],
+      ownTopics: [...service.topics.produces, deadLetterTopic(service)],
       consumes: service.topics.consumes.filter((t) => !service.topics.produces.includes(t)),
       extraEnv: local.env[service.name] ?? {},
-      callees: service.calls.map((name) => ({ name, envVar: calleeEnvVar(name), url: urlOf(catalog.byName(name)) })),
     };
   });
   return { stack, services, topicNames, runtimeDir: stackRuntimeDir(stack, repoRoot) };

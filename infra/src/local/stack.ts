@@ -1,3 +1,4 @@
+import { parseStackOutputs, type StackOutputs } from '@msa/catalog';
 import { pulumi, stackOutputs, type PulumiRunOptions } from './pulumi-cli.ts';
 
 /** Selects the stack, creating it in the local backend the first time (its config is Pulumi.<stack>.yaml). */
@@ -31,16 +32,16 @@ export async function stackExists(stack: string, options: PulumiRunOptions = {})
   return stacks.some((s) => s.name === stack || s.name.endsWith(`/${stack}`));
 }
 
-export interface LocalStackOutputs {
-  urls: Record<string, string>;
+/** A local stack's outputs: the stack contract, and where each process, database and topic is. */
+export type LocalStackOutputs = StackOutputs & {
   services: Record<string, { url: string; replicas: number; version: string; pid: number; log: string }>;
   databases: Record<string, string>;
   topics: Record<string, string>;
   topicPrefix: string;
-}
+};
 
 export async function localOutputs(stack: string, options: PulumiRunOptions = {}): Promise<LocalStackOutputs> {
-  return (await stackOutputs(stack, options)) as unknown as LocalStackOutputs;
+  return parseStackOutputs(await stackOutputs(stack, options), stack) as LocalStackOutputs;
 }
 
 /** Waits until every URL answers `path` with 2xx (the stack's `up` already waited once; this re-checks). */

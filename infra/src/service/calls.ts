@@ -1,22 +1,14 @@
-import type { Service } from '@msa/catalog';
 import * as aws from '@pulumi/aws';
 import type { ServicePlan } from '../config/services.ts';
 import { awsTags, type Env } from '../config/context.ts';
 import type { Microservice } from './service.ts';
 import { SERVICE_PORT } from './workload.ts';
-import { calleeEnvVar } from '@msa/catalog';
-
-/** The variable a caller reads a callee's base URL from: `<CALLEE>_URL` (as on the local stack and in the system tests). */
-export { calleeEnvVar };
-
 /**
- * `<CALLEE>_URL` for each service the caller's catalog entry `calls`: the callee's Service by its
- * in-cluster DNS name (the Service is named after the service, in the service's namespace).
+ * A service's base URL inside the cluster: its Service by DNS name (the Service is named after the
+ * service, in the service's namespace). Callers get it as `<CALLEE>_URL` (catalog's serviceEnv).
  */
-export function calleeUrls(caller: Service, namespacePrefix: string): Record<string, string> {
-  return Object.fromEntries(
-    caller.calls.map((callee) => [calleeEnvVar(callee), `http://${callee}.${namespacePrefix}${callee}.svc.cluster.local:${SERVICE_PORT}`]),
-  );
+export function inClusterUrl(service: string, namespacePrefix: string): string {
+  return `http://${service}.${namespacePrefix}${service}.svc.cluster.local:${SERVICE_PORT}`;
 }
 
 /**

@@ -7,7 +7,7 @@ function sibling(clusterArn: string, kind: 'topic' | 'group', name: string): str
 
 export interface KafkaAccess {
   produces: readonly string[];
-  /** Topics read, including the service's own dead-letter topic when it consumes anything. */
+  /** Topics read (what it consumes); its dead-letter topic is written, not read, so it is not here. */
   consumes: readonly string[];
   /** Dead-letter topic the consumer writes to. */
   deadLetter?: string;

@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { ServicePlan } from '../config/services.ts';
 import { awsTags, k8sLabels } from '../config/context.ts';
-import { calleeUrls } from './calls.ts';
+import { consumerGroup, deadLetterTopic, serviceEnv, topicName } from '@msa/catalog';
+import { inClusterUrl } from './calls.ts';
 import { ServiceDatabase } from './database.ts';
 import { DatabaseRoles } from './database-roles.ts';
 import type { ServiceHost } from './host.ts';
@@ -31,7 +32,7 @@ export class Microservice extends pulumi.ComponentResource {
     const tags = awsTags(host.env, owner);
     const labels = k8sLabels(host.env, owner);
     const namespace = `${host.prefix.namespace}${svc.name}`;
-    const topic = (t: string) => `${host.prefix.topic}${t}`;
+    const topic = (t: string) => topicName(host.prefix.topic, t);
     const parent = { parent: this };
 
     const db = new ServiceDatabase(`${name}-db`, { vpcId: host.vpcId, subnetGroupName: host.dataSubnetGroupName, dbName: svc.database.name, settings: host.database, protect: host.protect, tags }, parent);
@@ -42,8 +43,8 @@ export class Microservice extends pulumi.ComponentResource {
     const policy = pulumi.output(host.kafkaClusterArn).apply((arn) => kafkaPolicy(arn, {
       produces: svc.topics.produces.map(topic),
       consumes,
-      deadLetter: consumes.length ? topic(svc.deadLetterTopic) : undefined,
-      group: `${host.prefix.topic}${svc.name}`,
+      deadLetter: consumes.length ? topic(deadLetterTopic(svc)) : undefined,
+      group: consumerGroup(svc, { topic: host.prefix.topic }),
       // The service kit's producer is idempotent (packages/service-kit createProducer); infra/test/cloud-rules.test.ts checks it.
       idempotent: true,
     }));
@@ -56,6 +57,10 @@ export class Microservice extends pulumi.ComponentResource {
       host: db.address, port: db.port, database: svc.database.name, masterUsername: db.masterUsername, masterPassword: db.masterPassword,
       appRole: db.username, appPassword: db.password, labels,
     }, parent);
+    // The pod template sets PORT itself (the catalog's port, which serviceEnv would give too).
+    const { PORT: _port, ...contractEnv } = serviceEnv(svc, {
+      prefixes: { topic: host.prefix.topic }, version: plan.release.version, calleeUrl: (callee) => inClusterUrl(callee, host.prefix.namespace),
+    });
     const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${svc.database.name}?sslmode=require`;
     new Workload(`${name}-app`, {
       service: svc,
@@ -66,9 +71,9 @@ export class Microservice extends pulumi.ComponentResource {
       podSecurityGroupId: security.securityGroupId,
       database: { PGHOST: db.address, PGPORT: db.port.apply(String), PGDATABASE: svc.database.name, PGUSER: db.username, PGPASSWORD: db.password, DATABASE_URL: pulumi.secret(url) },
       env: {
-        SERVICE_NAME: svc.name, MSA_ENVIRONMENT: host.env.environment, MSA_VERSION: plan.release.version,
-        KAFKA_BROKERS: host.kafkaBootstrap, KAFKA_AUTH: 'aws-iam', AWS_REGION: host.region, TOPIC_PREFIX: host.prefix.topic,
-        ...calleeUrls(svc, host.prefix.namespace),
+        ...contractEnv,
+        MSA_ENVIRONMENT: host.env.environment,
+        KAFKA_BROKERS: host.kafkaBootstrap, KAFKA_AUTH: 'aws-iam', AWS_REGION: host.region,
       },
       labels,
       startAfter: [roles.job],

@@ -56,7 +56,7 @@ describe('the local plan', () => {
   const config = localStackConfigSchema.parse({
     target: 'local',
     local: { portOffset: 10100, namePrefix: 'pr7_', topicPrefix: 'pr7.', replicas: { order: 2 } },
-    releases: { order: { version: '1.2.3', image: 'local:order', commit: 'abc123' } },
+    releases: { order: { version: '1.2.3', image: 'local:order', commit: 'abc1234' } },
   });
   const plan = planLocal('local-pr-7', config, catalog, root);
 
@@ -83,19 +83,24 @@ describe('the local plan', () => {
 
   it('takes replicas and version from config, the rest from the catalog', () => {
     const order = plan.services.find((s) => s.name === 'order')!;
-    expect(order).toMatchObject({ replicas: 2, version: '1.2.3', commit: 'abc123' });
+    expect(order).toMatchObject({ replicas: 2, version: '1.2.3', commit: 'abc1234' });
     const others = plan.services.filter((s) => s.name !== 'order');
     for (const s of others) expect(s.replicas).toBe(catalog.byName(s.name).scaling.minReplicas);
   });
 
   it("points each caller at its callees' URLs in this stack", () => {
     for (const s of plan.services) {
-      expect(s.callees.map((c) => c.name)).toEqual(catalog.byName(s.name).calls);
-      for (const c of s.callees) {
-        expect(c.envVar).toBe(`${c.name.toUpperCase()}_URL`);
-        expect(c.url).toBe(plan.services.find((x) => x.name === c.name)!.url);
+      const urlVars = Object.keys(s.serviceEnv).filter((k) => k.endsWith('_URL'));
+      expect(urlVars).toEqual(catalog.byName(s.name).calls.map((c) => `${c.toUpperCase()}_URL`));
+      for (const callee of catalog.byName(s.name).calls) {
+        expect(s.serviceEnv[`${callee.toUpperCase()}_URL`]).toBe(plan.services.find((x) => x.name === callee)!.url);
       }
     }
+  });
+
+  it('tells each service its name, version, port and topic prefix in this stack, and nothing from service.yaml at start', () => {
+    const order = plan.services.find((s) => s.name === 'order')!;
+    expect(order.serviceEnv).toMatchObject({ SERVICE_NAME: 'order', SERVICE_VERSION: '1.2.3', PORT: String(order.port), TOPIC_PREFIX: 'pr7.' });
   });
 });
 

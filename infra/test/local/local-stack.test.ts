@@ -40,9 +40,9 @@ describe('the local stack, end to end', () => {
   it('comes up from nothing with every catalog service ready', async () => {
     await upStack(project.stack, project.run);
     outputs = await localOutputs(project.stack, project.run);
-    expect(Object.keys(outputs.urls).sort()).toEqual(catalog.services.map((s) => s.name).sort());
+    expect(Object.keys(outputs.endpoints).sort()).toEqual(catalog.services.map((s) => s.name).sort());
     for (const service of catalog.services) {
-      const res = await fetch(`${outputs.urls[service.name]}${service.http.readiness}`);
+      const res = await fetch(`${outputs.endpoints[service.name]}${service.http.readiness}`);
       expect(res.status, `${service.name} readiness`).toBe(200);
     }
     expect(await topicsWithPrefix(project.topicPrefix)).toEqual(catalog.topics.map((t) => `${project.topicPrefix}${t}`).sort());
@@ -50,9 +50,9 @@ describe('the local stack, end to end', () => {
   }, 240_000);
 
   it('runs a saga to CONFIRMED and one, with an undeliverable address, to CANCELLED', async () => {
-    expect((await runSaga(outputs.urls, 'e2e-widget', '1 Main Street')).status).toBe('CONFIRMED');
+    expect((await runSaga(outputs.endpoints, 'e2e-widget', '1 Main Street')).status).toBe('CONFIRMED');
     // "atlantis" is undeliverable only through the secret config value.
-    expect((await runSaga(outputs.urls, 'e2e-widget', 'Atlantis harbour')).status).toBe('CANCELLED');
+    expect((await runSaga(outputs.endpoints, 'e2e-widget', 'Atlantis harbour')).status).toBe('CANCELLED');
   }, 180_000);
 
   it('clones the stack from its YAML with new names, ports and re-encrypted secrets, and smoke-tests it', async () => {
@@ -72,9 +72,9 @@ describe('the local stack, end to end', () => {
   }, 240_000);
 
   it('runs a saga on the clone, which shares no port, database or topic with its source', async () => {
-    expect((await runSaga(cloneOutputs.urls, 'e2e-widget', '2 Side Street')).status).toBe('CONFIRMED');
+    expect((await runSaga(cloneOutputs.endpoints, 'e2e-widget', '2 Side Street')).status).toBe('CONFIRMED');
 
-    const ports = (o: LocalStackOutputs) => Object.values(o.urls).map((u) => new URL(u).port);
+    const ports = (o: LocalStackOutputs) => Object.values(o.endpoints).map((u) => new URL(u).port);
     expect(ports(cloneOutputs).filter((p) => ports(outputs).includes(p))).toEqual([]);
     // Each stack has exactly its own database and role per service, under its own prefix.
     const own = (prefix: string) => catalog.services.flatMap((s) => [`${prefix}${s.database.name}`, `${prefix}${s.database.name}`]).sort();
@@ -88,8 +88,8 @@ describe('the local stack, end to end', () => {
     expect(cloneTopics.filter((t) => sourceTopics.includes(t))).toEqual([]);
 
     // An order placed on the source is not visible on the clone.
-    const onSource = await runSaga(outputs.urls, 'e2e-widget', '3 Other Street');
-    expect((await json(`${cloneOutputs.urls.order}/orders/${onSource.id}`)).status).toBe(404);
+    const onSource = await runSaga(outputs.endpoints, 'e2e-widget', '3 Other Street');
+    expect((await json(`${cloneOutputs.endpoints.order}/orders/${onSource.id}`)).status).toBe(404);
 
     // The clone's order role cannot even connect to the source's order database.
     const cloneOrderUrl = new URL(cloneOutputs.databases.order!.replace(/^psql "|"$/g, ''));
@@ -113,13 +113,13 @@ describe('the local stack, end to end', () => {
       return s.restarts > before.restarts && s.workers.length === before.workers.length ? s : undefined;
     }, 30_000);
     expect(after.workers).not.toContain(before.workers[0]);
-    await waitHealthy([outputs.urls.inventory!], '/readyz', 60_000);
+    await waitHealthy([outputs.endpoints.inventory!], '/readyz', 60_000);
   }, 120_000);
 
   it('notices a killed service on refresh, and up brings it back', async () => {
     const killedPid = outputs.services.order!.pid;
     process.kill(-killedPid, 'SIGKILL');
-    await eventually('order to stop answering', async () => ((await fetch(`${outputs.urls.order}/healthz`).then(() => true, () => false)) ? undefined : true), 15_000);
+    await eventually('order to stop answering', async () => ((await fetch(`${outputs.endpoints.order}/healthz`).then(() => true, () => false)) ? undefined : true), 15_000);
 
     const refreshed = await refreshStack(project.stack, project.run);
     expect(refreshed).toMatch(/order-process.*deleted|1 deleted/);
@@ -127,7 +127,7 @@ describe('the local stack, end to end', () => {
     expect(healed).toMatch(/1 created/);
     const after = await localOutputs(project.stack, project.run);
     expect(after.services.order!.pid).not.toBe(killedPid);
-    expect((await runSaga(after.urls, 'e2e-widget', '4 Healed Street')).status).toBe('CONFIRMED');
+    expect((await runSaga(after.endpoints, 'e2e-widget', '4 Healed Street')).status).toBe('CONFIRMED');
     outputs = after;
   }, 240_000);
 
@@ -151,7 +151,7 @@ describe('the local stack, end to end', () => {
     expect(after.services.inventory!.pid).toBe(outputs.services.inventory!.pid);
     const spec = JSON.parse(readFileSync(path.join(runtimeDir(project.stack), 'delivery', 'supervisor.json'), 'utf8')) as { entry: string };
     expect(spec.entry).toBe(path.join(stored.dir, 'dist', 'main.mjs'));
-    expect((await runSaga(after.urls, 'e2e-widget', '5 Released Street')).status).toBe('CONFIRMED');
+    expect((await runSaga(after.endpoints, 'e2e-widget', '5 Released Street')).status).toBe('CONFIRMED');
   }, 240_000);
 
   it('destroys both stacks and leaves no process, database, topic or file behind', async () => {

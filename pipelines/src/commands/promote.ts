@@ -4,7 +4,7 @@ import { applyReleases, type ApplyOutcome, type ReleaseChange } from '../release
 import { promotionRefusal } from '../stacks/chain.ts';
 import { StackConfig, stackConfigFile } from '../stacks/config.ts';
 import { sameArtifact, type Releases } from '../stacks/release.ts';
-import { describeRunning, runningReleases, runsRelease } from '../stacks/running.ts';
+import { describeRunning, readStackOutputs, runningReleases, runsRelease } from '../stacks/running.ts';
 
 export interface PromoteOptions {
   /** One service, or every service with `all`. */
@@ -35,7 +35,7 @@ export async function promoteCommand(ctx: PipelineContext, opts: PromoteOptions)
   const fromReleases = StackConfig.load(ctx.root, opts.from).releases();
   const toReleases = StackConfig.load(ctx.root, opts.to).releases();
   const records = readDeployments(ctx.root, opts.from);
-  const running = runningReleases(await ctx.pulumi.outputs(opts.from));
+  const running = runningReleases(await readStackOutputs(ctx, opts.from));
 
   const changes: ReleaseChange[] = [];
   for (const name of names) {

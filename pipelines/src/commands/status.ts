@@ -4,7 +4,7 @@ import { lastPassed, parseDeploymentLog, DEPLOYMENTS_DIR } from '../records/depl
 import { renderTable } from '../output/table.ts';
 import { listStackConfigs, parseReleases, stackConfigFile } from '../stacks/config.ts';
 import { sameArtifact, type Release, type Releases } from '../stacks/release.ts';
-import { describeRunning, runningReleases, runsRelease, type Running } from '../stacks/running.ts';
+import { describeRunning, readStackOutputs, runningReleases, runsRelease, type Running } from '../stacks/running.ts';
 
 export type DriftState = 'in-sync' | 'drifted' | 'not-deployed' | 'not-released' | 'unknown';
 
@@ -63,14 +63,11 @@ export async function statusCommand(
     const releases: Releases = text === undefined ? {} : parseReleases(text, `${stackConfigFile(stack)} at ${ref}`);
     const logText = await git.show(commit, `${DEPLOYMENTS_DIR}/${stack}.jsonl`);
     const records = logText ? parseDeploymentLog(logText, `${DEPLOYMENTS_DIR}/${stack}.jsonl at ${ref}`) : [];
-    const outputs = await ctx.pulumi.outputs(stack).catch(() => undefined);
-    const running = runningReleases(outputs);
-    const reachable = outputs !== undefined;
-    const detail = !reachable
-      ? 'stack not reachable or never updated'
-      : running === undefined
-        ? 'the stack reports no releases (outputs `releases` or `services.<name>.version`)'
-        : 'ok';
+    let problem: string | undefined;
+    const outputs = await readStackOutputs(ctx, stack).catch((e: Error) => void (problem = e.message));
+    const running = runningReleases(outputs ?? undefined);
+    const reachable = outputs !== undefined || problem !== undefined;
+    const detail = problem ?? (!reachable ? 'stack not reachable or never updated' : 'ok');
     const rows: ServiceStatus[] = services.map((service) => {
       const release = releases[service] ?? null;
       const passed = lastPassed(records.filter((r) => release && sameArtifact(r.release, release)), service);

@@ -3,6 +3,7 @@ import { appendDeployment } from '../records/deployments.ts';
 import { saveReleaseState } from '../release/state.ts';
 import { endpointOf, smokeTest, type SmokeResult } from '../smoke/smoke.ts';
 import { StackConfig } from '../stacks/config.ts';
+import { readStackOutputs } from '../stacks/running.ts';
 
 export interface VerifyOptions {
   env: string;
@@ -16,7 +17,7 @@ export async function verifyCommand(ctx: PipelineContext, opts: VerifyOptions): 
   const config = StackConfig.load(ctx.root, opts.env);
   const names = opts.all ? Object.keys(config.releases()).sort() : [ctx.catalog().byName(opts.service ?? '').name];
   if (names.length === 0) throw new Error(`${opts.env} has no releases; nothing to verify`);
-  const outputs = await ctx.pulumi.outputs(opts.env);
+  const outputs = await readStackOutputs(ctx, opts.env);
   const results: Record<string, SmokeResult> = {};
   for (const name of names) {
     const release = config.release(name);

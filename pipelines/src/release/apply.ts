@@ -3,6 +3,7 @@ import { upWaitingForLock } from '../pulumi/lock.ts';
 import { appendDeployment, type DeploymentRecord } from '../records/deployments.ts';
 import { endpointOf, smokeTest, type SmokeResult } from '../smoke/smoke.ts';
 import { StackConfig } from '../stacks/config.ts';
+import { readStackOutputs } from '../stacks/running.ts';
 import type { Release } from '../stacks/release.ts';
 import { saveReleaseState } from './state.ts';
 
@@ -66,7 +67,7 @@ export async function applyReleases(ctx: PipelineContext, stack: string, changes
   const smoke: Record<string, SmokeResult> = {};
   try {
     await ensureUp(ctx, stack);
-    const outputs = await ctx.pulumi.outputs(stack);
+    const outputs = await readStackOutputs(ctx, stack);
     for (const c of changes) {
       const result = await smokeTest(catalog.byName(c.service), endpointOf(outputs, c.service), ctx.smokeTimeoutMs);
       smoke[c.service] = result;
@@ -91,7 +92,7 @@ export async function applyReleases(ctx: PipelineContext, stack: string, changes
   let rollbackNote: string;
   try {
     await ensureUp(ctx, stack);
-    const outputs = await ctx.pulumi.outputs(stack);
+    const outputs = await readStackOutputs(ctx, stack);
     const checks = await Promise.all(
       changes
         .filter((c) => previous[c.service])

@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import type { Service } from '@msa/catalog';
+import { healthPaths, type Service, type StackOutputs } from '@msa/catalog';
 
 export interface SmokeResult {
   ok: boolean;
@@ -13,9 +13,10 @@ export interface SmokeResult {
  */
 export async function smokeTest(service: Pick<Service, 'name' | 'http'>, baseUrl: string | undefined, timeoutMs = 60_000): Promise<SmokeResult> {
   if (!baseUrl) {
-    return { ok: false, checks: [], detail: `the stack exports no endpoint for ${service.name} (stack output endpoints.${service.name} or urls.${service.name})` };
+    return { ok: false, checks: [], detail: `the stack exports no endpoint for ${service.name} (stack output endpoints.${service.name})` };
   }
-  const urls = [service.http.health, service.http.readiness].map((p) => `${baseUrl.replace(/\/+$/, '')}${p}`);
+  const paths = healthPaths(service);
+  const urls = [paths.health, paths.readiness].map((p) => `${baseUrl.replace(/\/+$/, '')}${p}`);
   const checks: { url: string; status: number | string }[] = [];
   const started = Date.now();
   try {
@@ -39,11 +40,7 @@ export async function smokeTest(service: Pick<Service, 'name' | 'http'>, baseUrl
   }
 }
 
-/** Where a stack says a service answers: its `endpoints` (or the local target's `urls`) output, service → base URL. */
-export function endpointOf(outputs: Record<string, unknown> | undefined, service: string): string | undefined {
-  for (const key of ['endpoints', 'urls']) {
-    const url = (outputs?.[key] as Record<string, unknown> | undefined)?.[service];
-    if (typeof url === 'string') return url;
-  }
-  return undefined;
+/** Where a stack says a service answers: its `endpoints` output (the catalog's stack contract), service → base URL. */
+export function endpointOf(outputs: StackOutputs | undefined, service: string): string | undefined {
+  return outputs?.endpoints[service];
 }

@@ -1,19 +1,7 @@
-import { z } from 'zod';
+import type { Release } from '@msa/catalog';
 
-/** What a stack runs of one service: the contract with infra (msa:releases.<service>). */
-export const releaseSchema = z
-  .object({
-    version: z.string().min(1, 'a version string'),
-    image: z.string().min(1, 'an image reference (repo@sha256:<digest> or a local reference)'),
-    commit: z.string().regex(/^[0-9a-f]{7,40}$/, 'a git commit sha'),
-  })
-  .strict();
-
-export type Release = z.infer<typeof releaseSchema>;
-
-export const releasesSchema = z.record(z.string(), releaseSchema);
-
-export type Releases = Record<string, Release>;
+// What a stack runs of one service (msa:releases.<service>) is the catalog's contract with infra.
+export { releaseSchema, releasesSchema, type Release, type Releases } from '@msa/catalog';
 
 /** The sha256 digest inside an image reference or artifact reference. */
 export function digestOf(image: string): string | undefined {

@@ -1,27 +1,23 @@
+import { parseStackOutputs, type RunningRelease, type StackOutputs } from '@msa/catalog';
+import type { PipelineContext } from '../context.ts';
 import { sameArtifact, type Release } from './release.ts';
 
 /** What a stack reports running for a service; the local target reports versions, not images. */
-export interface Running {
-  version: string;
-  image?: string;
-  commit?: string;
-}
+export type Running = RunningRelease;
 
 /**
- * Reads what the stack runs from its outputs: `releases` (service → {version, image, commit}) when
- * the program exports it, else the local target's `services` (service → {version}).
- * Undefined when the stack reports neither, so callers can say "unknown" instead of guessing.
+ * A stack's outputs read as the catalog's stack contract (endpoints, releases), whatever its target.
+ * Undefined when the stack does not exist or was never updated; a stack that exports something else
+ * stops here with the output key named.
  */
-export function runningReleases(outputs: Record<string, unknown> | undefined): Record<string, Running> | undefined {
-  if (!outputs) return undefined;
-  if (outputs.releases && typeof outputs.releases === 'object') return outputs.releases as Record<string, Running>;
-  const services = outputs.services as Record<string, { version?: unknown }> | undefined;
-  if (services && typeof services === 'object') {
-    const out: Record<string, Running> = {};
-    for (const [name, s] of Object.entries(services)) if (typeof s?.version === 'string') out[name] = { version: s.version };
-    return out;
-  }
-  return undefined;
+export async function readStackOutputs(ctx: PipelineContext, stack: string): Promise<StackOutputs | undefined> {
+  const raw = await ctx.pulumi.outputs(stack);
+  return raw === undefined ? undefined : parseStackOutputs(raw, stack);
+}
+
+/** What the stack runs, service → release, or undefined when the stack reports nothing (so callers say "unknown"). */
+export function runningReleases(outputs: StackOutputs | undefined): Record<string, Running> | undefined {
+  return outputs?.releases;
 }
 
 /** Does the stack run this release? By digest when the stack reports an image, else by version. */

@@ -15,25 +15,30 @@ export function ensurePulumiCli(): void {
 }
 
 /**
- * The Pulumi program the pipeline tests deploy: it reads msa:releases like infra does and exports
- * the two outputs the pipeline reads from every stack, `releases` (what it runs) and `endpoints`
- * (where each service answers). FIXTURE_HOLD_MS keeps an update running, holding the stack's lock.
+ * The Pulumi program the pipeline tests deploy in place of infra (no servers, seconds per update).
+ * It reads msa:releases like infra does and exports the catalog's stack contract, built and checked
+ * by the contract's own parser, so it cannot define a contract of its own: `releases` (what it runs)
+ * and `endpoints` (where each service answers; here a release server path per version).
+ * infra/test/stack-contract.test.ts holds the real programs of both targets to the same contract.
+ * FIXTURE_HOLD_MS keeps an update running, holding the stack's lock.
  */
 const PROGRAM = `import * as pulumi from '@pulumi/pulumi';
+import { parseStackOutputs, releasesSchema } from '@msa/catalog';
 
 const cfg = new pulumi.Config('msa');
-const releases = cfg.getObject<Record<string, { version: string; image: string; commit: string }>>('releases') ?? {};
+const releases = releasesSchema.parse(cfg.getObject('releases') ?? {});
 const base = cfg.require('serviceBase');
 const holdMs = Number(process.env.FIXTURE_HOLD_MS ?? 0);
 
 export default async () => {
   if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
-  return {
+  return parseStackOutputs({
+    target: 'local',
     releases,
     endpoints: Object.fromEntries(Object.entries(releases).map(([svc, r]) => [svc, \`\${base}/\${svc}/\${r.version}\`])),
     // A credential, as the real stacks export their databases': the pipeline must never need to decrypt it.
     databasePassword: pulumi.secret('fixture-database-password'),
-  };
+  }, pulumi.getStack());
 };
 `;
 

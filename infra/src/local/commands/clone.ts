@@ -19,7 +19,7 @@ if (values.destroy) {
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`\nCloned ${report.source} into ${report.target} (${report.stackFile}):`);
-    for (const [name, url] of Object.entries(report.urls)) console.log(`  ${name.padEnd(12)} ${url}  db ${report.databases[name]}`);
+    for (const [name, url] of Object.entries(report.endpoints)) console.log(`  ${name.padEnd(12)} ${url}  db ${report.databases[name]}`);
     console.log(`  topics prefixed "${report.topicPrefix}", ports offset ${report.portOffset}`);
     console.log(`  smoke: ${report.smoke.map((s) => `${s.status} ${s.url}`).join(', ')}`);
     console.log(`  took ${report.seconds.configure + report.seconds.up + report.seconds.smoke}s`);
