@@ -7,10 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findRepoRoot, loadCatalog } from '../packages/catalog/src/index.ts';
+import { CLOUD_STACKS, findRepoRoot, loadCatalog } from '../packages/catalog/src/index.ts';
 import { planStack } from '../infra/src/plan/plan.ts';
 
-const STACKS = ['dev', 'test', 'staging', 'prod'];
+const STACKS = CLOUD_STACKS;
 const RUNS = 5;
 const root = findRepoRoot();
 const catalog = loadCatalog(root);

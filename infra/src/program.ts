@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
-import { CatalogError, findRepoRoot, loadCatalog, type Catalog } from '@msa/catalog';
+import { CatalogError, findRepoRoot, listStacks, loadCatalog, type Catalog } from '@msa/catalog';
 import { deployAws } from './aws/program.ts';
 import type { AwsStackConfig } from './config/aws-schema.ts';
 import { StackConfigError } from './config/errors.ts';
 import { assertKnownStack, parseWith, readRawConfig } from './config/read.ts';
 import { planServices } from './config/services.ts';
 import { LOCAL_PROGRAM_DIR, stackConfigSchema } from './config/stack-schema.ts';
-import { listStacks } from './config/stacks.ts';
 import { deployRegistry, type RegistryStackConfig } from './registry/registry.ts';
 
 export interface RunOptions {

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PolicyResource } from '@pulumi/policy';
 import { onTestFinished } from 'vitest';
-import { findRepoRoot, loadCatalog } from '@msa/catalog';
+import { CLOUD_STACKS, findRepoRoot, loadCatalog } from '@msa/catalog';
 import { readStackFile } from '../src/config/stacks.ts';
 import { captureStack, type Capture, type CaptureOptions } from '../src/plan/capture.ts';
 import { HELM_RELEASE, mockId, type CapturedResource } from '../src/plan/mocks.ts';
 
 export const ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
-export const CLOUD_STACKS = ['dev', 'test', 'staging', 'prod'] as const;
+export { CLOUD_STACKS };
 export const catalog = loadCatalog(ROOT);
 
 export function capture(stack: string, options: Partial<CaptureOptions> = {}): Promise<Capture> {

@@ -1,3 +1,4 @@
+import { stackFileName } from '@msa/catalog';
 /** One wrong or missing stack config key. */
 export interface ConfigProblem {
   /** The full config key, e.g. `msa:database.instanceClass`. */
@@ -11,7 +12,7 @@ export class StackConfigError extends Error {
   readonly problems: ConfigProblem[];
   constructor(stack: string, problems: ConfigProblem[]) {
     super(
-      `Stack "${stack}" has invalid config (Pulumi.${stack}.yaml); nothing was deployed:\n` +
+      `Stack "${stack}" has invalid config (${stackFileName(stack)}); nothing was deployed:\n` +
         problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n'),
     );
     this.name = 'StackConfigError';

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { stackFileName } from '@msa/catalog';
 import type { z } from 'zod';
 import { StackConfigError, configKey } from './errors.ts';
 
@@ -43,7 +44,7 @@ export function assertKnownStack(stack: string, raw: Record<string, unknown>, kn
   throw new StackConfigError(stack, [
     {
       key: 'msa:target',
-      message: `unknown stack "${stack}": no Pulumi.${stack}.yaml with msa:target ("aws", "registry" or "local"); stacks with config: ${known}`,
+      message: `unknown stack "${stack}": no ${stackFileName(stack)} with msa:target ("aws", "registry" or "local"); stacks with config: ${known}`,
     },
   ]);
 }

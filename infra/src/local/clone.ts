@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { findRepoRoot, loadCatalog, type Catalog } from '@msa/catalog';
+import { findRepoRoot, loadCatalog, stackFileName, stackOfFile, type Catalog } from '@msa/catalog';
 import { parse } from 'yaml';
 import { StackConfigError } from '../config/errors.ts';
 import { localStackConfigSchema, type LocalStackConfig } from './config.ts';
@@ -38,7 +38,7 @@ export interface CloneReport {
 
 /** Reads a local stack's config from its YAML in the repository (not from the state). */
 export function readLocalStackFile(root: string, stack: string): LocalStackConfig {
-  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  const file = path.join(root, stackFileName(stack));
   if (!existsSync(file)) throw new Error(`no ${path.basename(file)} in ${root}: nothing to clone from`);
   const doc = (parse(readFileSync(file, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
   const raw: Record<string, unknown> = {};
@@ -90,7 +90,7 @@ export async function freePortOffset(root: string, catalog: Catalog, sourceOffse
   const step = Math.ceil(span / 100) * 100;
   const taken = new Set<number>();
   for (const file of readdirSync(root)) {
-    const stack = /^Pulumi\.([\w.-]+)\.yaml$/.exec(file)?.[1];
+    const stack = stackOfFile(file);
     if (!stack || stack === exceptStack) continue;
     try {
       taken.add(readLocalStackFile(root, stack).local.portOffset);
@@ -145,7 +145,7 @@ export async function cloneLocalStack(options: CloneOptions): Promise<CloneRepor
   return {
     source,
     target,
-    stackFile: path.join(root, `Pulumi.${target}.yaml`),
+    stackFile: path.join(root, stackFileName(target)),
     portOffset,
     ...names,
     endpoints: outputs.endpoints,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { stackFileName } from '@msa/catalog';
 import { readStackFile } from '../config/stacks.ts';
 import program from '../../index.ts';
 import { recordingMocks, type CapturedResource } from './mocks.ts';
@@ -28,7 +29,7 @@ export interface Capture {
  * Runs are sequential: the Pulumi runtime keeps one global state per process.
  */
 export async function captureStack(stack: string, options: CaptureOptions): Promise<Capture> {
-  const file = path.join(options.root, `Pulumi.${stack}.yaml`);
+  const file = path.join(options.root, stackFileName(stack));
   const config = options.config ?? (existsSync(file) ? readStackFile(options.root, stack) : {});
   pulumi.runtime.setAllConfig(config);
   const region = (config['msa:region'] ?? 'eu-central-1').replace(/^"|"$/g, '');

@@ -1,3 +1,4 @@
+import { stackOfFile } from '@msa/catalog';
 import type { Git } from '../git/git.ts';
 import { parseReleases } from '../stacks/config.ts';
 import { sameArtifact } from '../stacks/release.ts';
@@ -66,9 +67,9 @@ const pulumiProject: PathClassifier = {
 
 /** Pulumi.<stack>.yaml: that stack's preview, and each service whose release it changes. */
 const stackConfig: PathClassifier = {
-  owns: (file) => /^Pulumi\.[^/]+\.yaml$/.test(file),
+  owns: (file) => stackOfFile(file) !== undefined,
   async classify(file, _parts, cx) {
-    const stack = /^Pulumi\.(.+)\.yaml$/.exec(file)![1]!;
+    const stack = stackOfFile(file)!;
     const before = await cx.git.show(cx.mergeBase, file);
     const after = cx.tree.read(file);
     if (after === undefined) return cx.findings.ignore(file);

@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { listStackConfigs } from '../stacks/config.ts';
+import { listStacks, stackFileName } from '@msa/catalog';
 import type { ChangeContext } from './classify.ts';
 import { changedLockKeys, parseLockfile, runtimeClosure } from './lockfile.ts';
 import { SharedPackages, runtimeDependencies, type PackageJson } from './workspace-graph.ts';
@@ -79,9 +79,9 @@ export function programReach(cx: ChangeContext, root: string): void {
   const { findings, tree } = cx;
   if (!findings.programChanged && !findings.localProgramChanged) return;
   tree.dirsListed++;
-  for (const stack of listStackConfigs(root)) {
+  for (const stack of listStacks(root)) {
     if (findings.programChanged) findings.addStack(stack, 'the Pulumi program changed');
-    else if (stackTarget(tree.read(`Pulumi.${stack}.yaml`)) === 'local') findings.addStack(stack, "the local target's code changed");
+    else if (stackTarget(tree.read(stackFileName(stack))) === 'local') findings.addStack(stack, "the local target's code changed");
   }
 }
 

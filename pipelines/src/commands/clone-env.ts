@@ -4,7 +4,8 @@ import { stringify } from 'yaml';
 import type { PipelineContext } from '../context.ts';
 import { upWaitingForLock } from '../pulumi/lock.ts';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
-import { StackConfig, stackConfigFile } from '../stacks/config.ts';
+import { stackFileName } from '@msa/catalog';
+import { StackConfig } from '../stacks/config.ts';
 
 /**
  * The infra modules that own cloning for each target, loaded only when a clone needs them (they
@@ -47,7 +48,7 @@ export async function cloneEnvCommand(ctx: PipelineContext, opts: CloneOptions):
   if (opts.target) clone.set('msa:target', opts.target);
   for (const [k, v] of Object.entries(opts.set ?? {})) clone.set(k.startsWith('msa:') ? k : `msa:${k}`, v);
   clone.save();
-  ctx.log(`${opts.to}: cloned ${stackConfigFile(opts.from)} → ${stackConfigFile(opts.to)} (${Object.keys(clone.releases()).length} releases)`);
+  ctx.log(`${opts.to}: cloned ${stackFileName(opts.from)} → ${stackFileName(opts.to)} (${Object.keys(clone.releases()).length} releases)`);
   if (opts.up !== false) {
     await ctx.pulumi.ensureStack(opts.to);
     await upWaitingForLock(ctx.pulumi, opts.to, {
@@ -89,7 +90,7 @@ async function cloudPreview(ctx: PipelineContext, source: StackConfig, opts: Clo
   const config = previewStackConfig(raw, { stack: opts.to, reference: `${org}/msa/${opts.from}` });
   const defined = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
   writeFileSync(
-    path.join(ctx.root, stackConfigFile(opts.to)),
+    path.join(ctx.root, stackFileName(opts.to)),
     `# Preview of ${opts.from}, made by \`pipeline clone-env\`: its releases on ${opts.from}'s cluster (stack reference).\n` +
       stringify({ config: defined }),
   );

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineContext } from '../context.ts';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
-import { stackConfigFile } from '../stacks/config.ts';
+import { stackFileName } from '@msa/catalog';
 import { tail } from '../pulumi/run.ts';
 
 /** Destroys a clone's resources, removes its stack and its config file. Stages of the chain are refused. */
@@ -18,6 +18,6 @@ export async function destroyEnvCommand(ctx: PipelineContext, opts: { stack: str
   } else {
     ctx.log(`${opts.stack}: no such stack in the backend`);
   }
-  const file = path.join(ctx.root, stackConfigFile(opts.stack));
+  const file = path.join(ctx.root, stackFileName(opts.stack));
   if (existsSync(file)) rmSync(file);
 }

@@ -2,7 +2,8 @@ import type { PipelineContext } from '../context.ts';
 import { passedThere, readDeployments, type DeploymentRecord } from '../records/deployments.ts';
 import { applyReleases, type ApplyOutcome, type ReleaseChange } from '../release/apply.ts';
 import { promotionRefusal } from '../stacks/chain.ts';
-import { StackConfig, stackConfigFile } from '../stacks/config.ts';
+import { stackFileName } from '@msa/catalog';
+import { StackConfig } from '../stacks/config.ts';
 import { sameArtifact, type Releases } from '../stacks/release.ts';
 import { describeRunning, readStackOutputs, runningReleases, runsRelease } from '../stacks/running.ts';
 
@@ -42,7 +43,7 @@ export async function promoteCommand(ctx: PipelineContext, opts: PromoteOptions)
     const release = fromReleases[name];
     if (!release) {
       if (opts.all) continue;
-      throw new PromotionRefused(`Promotion refused: ${name} has no release in ${opts.from} (${stackConfigFile(opts.from)} msa:releases.${name})`);
+      throw new PromotionRefused(`Promotion refused: ${name} has no release in ${opts.from} (${stackFileName(opts.from)} msa:releases.${name})`);
     }
     if (!passedThere(records, name, release)) {
       throw new PromotionRefused(

@@ -2,7 +2,8 @@ import type { PipelineContext } from '../context.ts';
 import { Git } from '../git/git.ts';
 import { lastPassed, parseDeploymentLog, DEPLOYMENTS_DIR } from '../records/deployments.ts';
 import { renderTable } from '../output/table.ts';
-import { listStackConfigs, parseReleases, stackConfigFile } from '../stacks/config.ts';
+import { listStacks, stackFileName } from '@msa/catalog';
+import { parseReleases } from '../stacks/config.ts';
 import { sameArtifact, type Release, type Releases } from '../stacks/release.ts';
 import { describeRunning, readStackOutputs, runningReleases, runsRelease, type Running } from '../stacks/running.ts';
 
@@ -55,12 +56,12 @@ export async function statusCommand(
   const ref = opts.ref ?? 'HEAD';
   const commit = await git.revParse(ref);
   const services = ctx.catalog().services.map((s) => s.name);
-  const stacks = opts.stacks ?? orderStacks(ctx.chain, listStackConfigs(ctx.root));
+  const stacks = opts.stacks ?? orderStacks(ctx.chain, listStacks(ctx.root));
   const result: StatusResult = { ref, commit, stacks: [], drifted: [] };
 
   for (const stack of stacks) {
-    const text = await git.show(commit, stackConfigFile(stack));
-    const releases: Releases = text === undefined ? {} : parseReleases(text, `${stackConfigFile(stack)} at ${ref}`);
+    const text = await git.show(commit, stackFileName(stack));
+    const releases: Releases = text === undefined ? {} : parseReleases(text, `${stackFileName(stack)} at ${ref}`);
     const logText = await git.show(commit, `${DEPLOYMENTS_DIR}/${stack}.jsonl`);
     const records = logText ? parseDeploymentLog(logText, `${DEPLOYMENTS_DIR}/${stack}.jsonl at ${ref}`) : [];
     let problem: string | undefined;

@@ -1,8 +1,10 @@
+import { CLOUD_STACKS } from '@msa/catalog';
+
 /**
- * The promotion chain: the one place that says which stack follows which.
+ * The promotion chain: the cloud stacks in the catalog's order, which says which stack follows which.
  * Every service moves through it on its own; the workflows' stage jobs are checked against it.
  */
-export const PROMOTION_CHAIN = ['dev', 'test', 'staging', 'prod'] as const;
+export const PROMOTION_CHAIN = CLOUD_STACKS;
 
 export type Chain = readonly string[];
 

@@ -1,21 +1,8 @@
-import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { RELEASES_KEY, stackFileName } from '@msa/catalog';
 import { parseDocument, type Document } from 'yaml';
 import { releaseSchema, type Release, type Releases } from './release.ts';
-
-export const RELEASES_KEY = 'msa:releases';
-
-export function stackConfigFile(stack: string): string {
-  return `Pulumi.${stack}.yaml`;
-}
-
-/** Stacks that have a config file in the given folder. */
-export function listStackConfigs(root: string): string[] {
-  return readdirSync(root)
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
-}
 
 /**
  * Validates msa:releases from a stack config's text. Every error names the file and the key,
@@ -59,17 +46,17 @@ export class StackConfig {
   }
 
   static load(root: string, stack: string): StackConfig {
-    const file = path.join(root, stackConfigFile(stack));
-    if (!existsSync(file)) throw new Error(`Stack "${stack}" has no config file: ${stackConfigFile(stack)} not found in ${root}`);
+    const file = path.join(root, stackFileName(stack));
+    if (!existsSync(file)) throw new Error(`Stack "${stack}" has no config file: ${stackFileName(stack)} not found in ${root}`);
     const doc = parseDocument(readFileSync(file, 'utf8'));
-    if (doc.errors.length > 0) throw new Error(`${stackConfigFile(stack)}: invalid YAML: ${doc.errors[0]!.message}`);
+    if (doc.errors.length > 0) throw new Error(`${stackFileName(stack)}: invalid YAML: ${doc.errors[0]!.message}`);
     const cfg = new StackConfig(stack, file, doc);
     cfg.releases(); // validate at the edge
     return cfg;
   }
 
   releases(): Releases {
-    return releasesOf(this.doc, stackConfigFile(this.stack));
+    return releasesOf(this.doc, stackFileName(this.stack));
   }
 
   release(service: string): Release | undefined {
@@ -108,6 +95,6 @@ export class StackConfig {
   /** A copy for another stack (clone-env): same comments, same keys. */
   cloneAs(root: string, stack: string): StackConfig {
     const doc = parseDocument(this.doc.toString());
-    return new StackConfig(stack, path.join(root, stackConfigFile(stack)), doc);
+    return new StackConfig(stack, path.join(root, stackFileName(stack)), doc);
   }
 }
