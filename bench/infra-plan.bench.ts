@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLOUD_STACKS, findRepoRoot, loadCatalog } from '../packages/catalog/src/index.ts';
-import { planStack } from '../infra/src/plan/plan.ts';
+import { planStack } from '../infra/offline-plan/plan.ts';
 
 const STACKS = CLOUD_STACKS;
 const RUNS = 5;

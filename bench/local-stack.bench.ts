@@ -14,9 +14,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cloneLocalStack, destroyLocalClone } from '../infra/src/local/clone.ts';
-import { pulumi, repoRoot } from '../infra/src/local/pulumi-cli.ts';
-import { destroyStack, upStack } from '../infra/src/local/stack.ts';
+import { cloneLocalStack, destroyLocalClone } from '@msa/stack-driver';
+import { pulumi, repoRoot } from '@msa/stack-driver';
+import { destroyStack, upStack } from '@msa/stack-driver';
 import { scratchProject } from '../infra/test/local/support.ts';
 
 const { values } = parseArgs({

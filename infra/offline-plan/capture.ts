@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { stackFileName } from '@msa/catalog';
-import { readStackFile } from '../config/stacks.ts';
-import program from '../../index.ts';
+import { readStackFile } from './stack-config.ts';
+import program from '../index.ts';
 import { recordingMocks, type CapturedResource } from './mocks.ts';
 
 export interface CaptureOptions {

@@ -1,14 +1,12 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
-import { CatalogError, findRepoRoot, listStacks, loadCatalog, type Catalog } from '@msa/catalog';
-import { deployAws } from './aws/program.ts';
-import type { AwsStackConfig } from './config/aws-schema.ts';
+import { CatalogError, findRepoRoot, listStacks, loadCatalog } from '@msa/catalog';
+import { deployAws } from './targets/aws/program.ts';
+import { deployLocal } from './targets/local/index.ts';
 import { StackConfigError } from './config/errors.ts';
 import { assertKnownStack, parseWith, readRawConfig } from './config/read.ts';
-import { planServices } from './config/services.ts';
-import { LOCAL_PROGRAM_DIR, stackConfigSchema } from './config/stack-schema.ts';
-import { deployRegistry, type RegistryStackConfig } from './registry/registry.ts';
+import { resolveCloudServices } from './config/services.ts';
+import { stackConfigSchema } from './config/stack-schema.ts';
+import { deployRegistry } from './registry/registry.ts';
 
 export interface RunOptions {
   /** Folder whose apps/ holds the catalog; the repository root by default (tests point it at a temporary catalog). */
@@ -21,29 +19,23 @@ export interface RunOptions {
  */
 export async function runStack(options: RunOptions = {}): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
-  const root = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+  const root = findRepoRoot(import.meta.dirname);
   try {
     const raw = readRawConfig();
     assertKnownStack(stack, raw, listStacks(root));
-    const config = parseWith(await stackConfigSchema(), stack, raw) as { target: string };
+    const config = parseWith(stackConfigSchema, stack, raw);
     const catalog = loadCatalog(options.catalogRoot ?? root);
-    if (config.target === 'local') return await runLocal(config, catalog);
-    if (config.target === 'registry') return deployRegistry({ stack, environment: 'registry' }, config as RegistryStackConfig, catalog);
-    const aws = config as AwsStackConfig;
-    const plans = planServices(stack, aws, catalog);
+    if (config.target === 'local') return await deployLocal(config, catalog);
+    if (config.target === 'registry') return deployRegistry({ stack, environment: 'registry' }, config, catalog);
+    const aws = config;
+    const services = resolveCloudServices(stack, aws, catalog);
     for (const name of Object.keys(aws.releases).filter((n) => !catalog.services.some((s) => s.name === n))) {
       pulumi.log.warn(`Stack "${stack}": msa:releases.${name} names no service in the catalog; it is ignored (remove it once the service is gone)`);
     }
-    return await deployAws({ stack, environment: aws.environment }, aws, catalog, plans);
+    return await deployAws({ stack, environment: aws.environment }, aws, catalog, services);
   } catch (err) {
     // Config and catalog errors are written for the reader: the stack trace adds nothing.
     if (err instanceof StackConfigError || err instanceof CatalogError) Object.assign(err, { hideStack: true });
     throw err;
   }
-}
-
-async function runLocal(config: unknown, catalog: Catalog): Promise<Record<string, unknown>> {
-  const entry = new URL('index.ts', LOCAL_PROGRAM_DIR).href;
-  const local = (await import(entry)) as { deployLocal(config: unknown, catalog: Catalog): Promise<Record<string, unknown>> };
-  return local.deployLocal(config, catalog);
 }

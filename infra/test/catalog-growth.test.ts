@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Capture } from '../src/plan/capture.ts';
+import type { Capture } from '../offline-plan/capture.ts';
 import { capture, copyCatalog, flatConfig, stackConfig } from './support.ts';
 
 const BILLING = `name: billing

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProducer } from '@msa/service-kit';
-import type { Capture } from '../src/plan/capture.ts';
-import { HELM_RELEASE, type CapturedResource } from '../src/plan/mocks.ts';
+import type { Capture } from '../offline-plan/capture.ts';
+import { HELM_RELEASE, type CapturedResource } from '../offline-plan/mocks.ts';
 import { dependsOnTransitively, facts, key, podGroups, statementsOf, workflowRoles } from './facts.ts';
 import { CLOUD_STACKS, capture, catalog, ofType, stackConfig } from './support.ts';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Capture } from '../src/plan/capture.ts';
-import type { CapturedResource } from '../src/plan/mocks.ts';
+import type { Capture } from '../offline-plan/capture.ts';
+import type { CapturedResource } from '../offline-plan/mocks.ts';
 import { ROOT, ofType } from './support.ts';
 
 export { facts } from '../src/facts.ts';

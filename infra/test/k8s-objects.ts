@@ -1,6 +1,6 @@
 import { LabelSelector, ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1';
 import { z } from 'zod';
-import type { CapturedResource } from '../src/plan/mocks.ts';
+import type { CapturedResource } from '../offline-plan/mocks.ts';
 
 interface Validatable {
   validate(): void;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBalancerControllerPolicy } from '../src/ingress/controller-policy.ts';
-import type { Capture } from '../src/plan/capture.ts';
-import { HELM_RELEASE, type CapturedResource } from '../src/plan/mocks.ts';
+import type { Capture } from '../offline-plan/capture.ts';
+import { HELM_RELEASE, type CapturedResource } from '../offline-plan/mocks.ts';
 import { CLOUD_STACKS, capture, catalog, ofType, stackConfig } from './support.ts';
 
 const INGRESS = 'kubernetes:networking.k8s.io/v1:Ingress';

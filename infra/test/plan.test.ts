@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/plan/cli.ts';
+import { main } from '../offline-plan/cli.ts';
 
 async function run(...args: string[]): Promise<string> {
   const out: string[] = [];

@@ -9,7 +9,7 @@ import { storageEncrypted } from '../policies/rules/storage-encrypted.ts';
 import { noMasterCredentialsInPods } from '../policies/rules/no-master-credentials-in-pods.ts';
 import { noOpenKubernetesApi } from '../policies/rules/no-open-kubernetes-api.ts';
 import { protectProdData } from '../policies/rules/protect-prod-data.ts';
-import type { Capture } from '../src/plan/capture.ts';
+import type { Capture } from '../offline-plan/capture.ts';
 import { RunningPolicyPack } from './policy-runtime.ts';
 import { asPolicyResources, captureAll, CLOUD_STACKS } from './support.ts';
 

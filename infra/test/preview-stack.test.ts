@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { settle, type Capture } from '../src/plan/capture.ts';
+import { settle, type Capture } from '../offline-plan/capture.ts';
 import { previewStackConfig } from '../src/config/preview.ts';
 import { capture, catalog, flatConfig, ofType, stackConfig } from './support.ts';
 

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Capture } from '../src/plan/capture.ts';
-import { settle } from '../src/plan/capture.ts';
+import type { Capture } from '../offline-plan/capture.ts';
+import { settle } from '../offline-plan/capture.ts';
 import { CLOUD_STACKS, capture, catalog, ofType, stackConfig } from './support.ts';
 
 const REPOSITORY = 'aws:ecr/repository:Repository';

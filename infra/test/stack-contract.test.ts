@@ -15,7 +15,7 @@ import { catalog, ROOT, stackConfig } from './support.ts';
 async function exported(stack: string): Promise<unknown> {
   // In a process of its own under plain Node: the local target's dynamic providers are serialized
   // with their code, which vitest's module loader would make unserializable.
-  const cli = path.join(ROOT, 'infra/src/plan/cli.ts');
+  const cli = path.join(ROOT, 'infra/offline-plan/cli.ts');
   const { stdout } = await promisify(execFile)(process.execPath, [cli, '--outputs', stack], { cwd: ROOT, maxBuffer: 16 << 20 });
   return JSON.parse(stdout);
 }

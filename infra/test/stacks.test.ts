@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Capture } from '../src/plan/capture.ts';
+import type { Capture } from '../offline-plan/capture.ts';
 import { manifest, validateObject } from './k8s-objects.ts';
 import { baseEnvSchema, databaseConfig, kafkaConnectionOptions, loadEnv, type ServiceDefinition } from '@msa/service-kit';
 import { CLOUD_STACKS, ROOT, capture, catalog, isK8sObject, ofType, stackConfig } from './support.ts';

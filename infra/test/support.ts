@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { PolicyResource } from '@pulumi/policy';
 import { onTestFinished } from 'vitest';
 import { CLOUD_STACKS, findRepoRoot, loadCatalog } from '@msa/catalog';
-import { readStackFile } from '../src/config/stacks.ts';
-import { captureStack, type Capture, type CaptureOptions } from '../src/plan/capture.ts';
-import { HELM_RELEASE, mockId, type CapturedResource } from '../src/plan/mocks.ts';
+import { readStackFile } from '../offline-plan/stack-config.ts';
+import { captureStack, type Capture, type CaptureOptions } from '../offline-plan/capture.ts';
+import { HELM_RELEASE, mockId, type CapturedResource } from '../offline-plan/mocks.ts';
 
 export const ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 export { CLOUD_STACKS };

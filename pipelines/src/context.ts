@@ -1,5 +1,5 @@
 import { loadCatalog, type Catalog } from '@msa/catalog';
-import { Pulumi } from './pulumi/run.ts';
+import { Pulumi } from '@msa/stack-driver';
 import { PROMOTION_CHAIN, type Chain } from './stacks/chain.ts';
 
 /** What every command needs: where the repository is, the chain, how to reach Pulumi, how to talk. */

@@ -105,7 +105,7 @@ describe('affected: which services a change touches', () => {
     const repo = monorepo();
     repo.write('Pulumi.prod.yaml', repo.read('Pulumi.prod.yaml').replace('msa:target: local', 'msa:target: aws'));
     const base = repo.commit('prod on aws');
-    repo.write('infra/src/local/supervisor.ts', 'export const restarts = 3;\n');
+    repo.write('infra/src/targets/local/supervisor.ts', 'export const restarts = 3;\n');
     repo.commit('local target');
     const result = await computeAffected({ root: repo.root, base });
     expect(result.services).toEqual([]);

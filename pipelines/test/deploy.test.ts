@@ -6,7 +6,7 @@ import { buildCommand } from '../src/commands/build.ts';
 import { deployCommand } from '../src/commands/deploy.ts';
 import { readDeployments } from '../src/records/deployments.ts';
 import { DeployFailedError } from '../src/release/apply.ts';
-import { StackConfig } from '../src/stacks/config.ts';
+import { StackConfig } from '@msa/stack-driver';
 import { bumpVersion, useStackFixtures } from './support/stack-fixture.ts';
 
 const { fixture, server: releaseServer } = useStackFixtures();
@@ -95,7 +95,7 @@ describe('deploy', { timeout: 120_000 }, () => {
     await buildCommand(f.ctx, { service: 'inventory' });
     await f.ctx.pulumi.ensureStack('dev');
     // Another update holds dev's lock for a few seconds (a real `pulumi up`, kept busy by the program).
-    const holder = new (f.ctx.pulumi.constructor as typeof import('../src/pulumi/run.ts').Pulumi)({
+    const holder = new (f.ctx.pulumi.constructor as typeof import('@msa/stack-driver').Pulumi)({
       root: f.repo.root,
       env: { ...f.ctx.pulumi.env, FIXTURE_HOLD_MS: '6000' },
     });

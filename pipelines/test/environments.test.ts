@@ -11,7 +11,7 @@ import { promoteCommand } from '../src/commands/promote.ts';
 import { previewCommand } from '../src/commands/preview.ts';
 import { DriftError, statusCommand } from '../src/commands/status.ts';
 import { sweepCommand } from '../src/commands/sweep.ts';
-import { StackConfig } from '../src/stacks/config.ts';
+import { StackConfig } from '@msa/stack-driver';
 import { useStackFixtures } from './support/stack-fixture.ts';
 
 const { fixture } = useStackFixtures();

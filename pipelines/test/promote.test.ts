@@ -5,7 +5,7 @@ import { promoteCommand, PromotionRefused } from '../src/commands/promote.ts';
 import { rollbackCommand } from '../src/commands/rollback.ts';
 import { verifyCommand } from '../src/commands/verify.ts';
 import { readDeployments } from '../src/records/deployments.ts';
-import { StackConfig } from '../src/stacks/config.ts';
+import { StackConfig } from '@msa/stack-driver';
 import { bumpVersion, useStackFixtures } from './support/stack-fixture.ts';
 
 const { fixture, server: releaseServer } = useStackFixtures();

@@ -11,7 +11,7 @@ import { deployCommand } from '../src/commands/deploy.ts';
 import { destroyEnvCommand } from '../src/commands/destroy-env.ts';
 import { rollbackCommand } from '../src/commands/rollback.ts';
 import { statusCommand } from '../src/commands/status.ts';
-import { StackConfig } from '../src/stacks/config.ts';
+import { StackConfig } from '@msa/stack-driver';
 import { PROMOTION_CHAIN } from '../src/stacks/chain.ts';
 import { ensurePulumiCli } from './support/stack-fixture.ts';
 

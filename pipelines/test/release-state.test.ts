@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createContext } from '../src/context.ts';
 import { appendDeployment, readDeployments } from '../src/records/deployments.ts';
 import { saveReleaseState } from '../src/release/state.ts';
-import { StackConfig } from '../src/stacks/config.ts';
+import { StackConfig } from '@msa/stack-driver';
 import { TempRepo } from './support/repo.ts';
 
 const repos: TempRepo[] = [];

@@ -4,4 +4,4 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$repo/tools/pulumi/env.sh"
 cd "$repo"
-exec node infra/src/local/commands/down.ts "$@"
+exec node packages/stack-driver/src/commands/down.ts "$@"

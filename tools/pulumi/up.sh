@@ -13,4 +13,4 @@ echo "==> local servers (PostgreSQL, Kafka)"
 npm run -s servers -- start
 echo "==> pulumi up"
 source tools/pulumi/env.sh
-exec node infra/src/local/commands/up.ts "$@"
+exec node packages/stack-driver/src/commands/up.ts "$@"

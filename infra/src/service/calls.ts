@@ -1,5 +1,5 @@
 import * as aws from '@pulumi/aws';
-import type { ServicePlan } from '../config/services.ts';
+import type { CloudService } from '../config/services.ts';
 import { awsTags, type Env } from '../config/context.ts';
 import type { Microservice } from './service.ts';
 import { SERVICE_PORT } from './workload.ts';
@@ -15,7 +15,7 @@ export function inClusterUrl(service: string, namespacePrefix: string): string {
  * Pods carry their own security group, so a synchronous call between services needs a rule: the callee's
  * pods admit each caller the catalog lists (`calls`), on the callee's port, and no other service.
  */
-export function admitCallers(env: Env, plans: ServicePlan[], services: Record<string, Microservice>): aws.vpc.SecurityGroupIngressRule[] {
+export function admitCallers(env: Env, plans: CloudService[], services: Record<string, Microservice>): aws.vpc.SecurityGroupIngressRule[] {
   const byName = new Map(plans.map((p) => [p.service.name, p.service]));
   const rules: aws.vpc.SecurityGroupIngressRule[] = [];
   for (const { service: caller } of plans) {

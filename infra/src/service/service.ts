@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { ServicePlan } from '../config/services.ts';
+import type { CloudService } from '../config/services.ts';
 import { awsTags, k8sLabels } from '../config/context.ts';
 import { consumerGroup, deadLetterTopic, serviceEnv, topicName } from '@msa/catalog';
 import { inClusterUrl } from './calls.ts';
@@ -12,7 +12,7 @@ import { WorkloadSecurity } from './security.ts';
 import { Workload } from './workload.ts';
 
 export interface MicroserviceArgs {
-  readonly plan: ServicePlan;
+  readonly plan: CloudService;
   readonly host: ServiceHost;
 }
 

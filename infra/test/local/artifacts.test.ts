@@ -5,9 +5,9 @@ import { findRepoRoot, loadCatalog } from '@msa/catalog';
 import { artifactDigest, storeArtifact, storedArtifactDir } from '@msa/service-kit/artifact';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StackConfigError } from '../../src/config/errors.ts';
-import { localArtifacts } from '../../src/local/artifacts.ts';
-import { localStackConfigSchema } from '../../src/local/config.ts';
-import { planLocal } from '../../src/local/plan.ts';
+import { localArtifacts } from '../../src/targets/local/artifacts.ts';
+import { localStackConfigSchema } from '../../src/targets/local/config.ts';
+import { resolveLocalStack } from '../../src/targets/local/spec.ts';
 
 const root = findRepoRoot(import.meta.dirname);
 const catalog = loadCatalog(root);
@@ -29,7 +29,7 @@ describe('what a local stack runs', () => {
     for (const s of catalog.services.filter((x) => x.name !== 'order')) {
       expect(artifacts[s.name]).toEqual({ digest: artifactDigest(s.dir).digest, dir: s.dir });
     }
-    const plan = planLocal('local-x', config, catalog, root, artifacts);
+    const plan = resolveLocalStack('local-x', config, catalog, root, artifacts);
     const planned = plan.services.find((s) => s.name === 'order')!;
     expect(planned.entry).toBe(path.join(stored.dir, 'dist', 'main.mjs'));
     expect(planned.artifact).toBe(stored.digest);

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { findRepoRoot, loadCatalog } from '@msa/catalog';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StackConfigError } from '../../src/config/errors.ts';
-import { cloneNames, freePortOffset, readLocalStackFile } from '../../src/local/clone.ts';
-import { localStackConfigSchema } from '../../src/local/config.ts';
-import { planLocal } from '../../src/local/plan.ts';
+import { cloneNames, freePortOffset, readLocalStackFile } from '@msa/stack-driver';
+import { localStackConfigSchema } from '../../src/targets/local/config.ts';
+import { resolveLocalStack } from '../../src/targets/local/spec.ts';
 
 const root = findRepoRoot(import.meta.dirname);
 const catalog = loadCatalog(root);
@@ -15,7 +15,7 @@ const base = () => ({ target: 'local', local: { portOffset: 10000 } });
 describe('the local stack config', () => {
   it('Pulumi.local.yaml is valid and runs every catalog service', () => {
     const config = readLocalStackFile(root, 'local');
-    const plan = planLocal('local', config, catalog, root);
+    const plan = resolveLocalStack('local', config, catalog, root);
     expect(plan.services.map((s) => s.name)).toEqual(catalog.services.map((s) => s.name));
   });
 
@@ -41,14 +41,14 @@ describe('the local stack config', () => {
 
   it('names the key and the stack when config mentions a service the catalog lacks', () => {
     const config = localStackConfigSchema.parse({ ...base(), local: { portOffset: 10000, replicas: { billing: 2 } } });
-    expect(() => planLocal('local-x', config, catalog, root)).toThrow(StackConfigError);
-    expect(() => planLocal('local-x', config, catalog, root)).toThrow(/Pulumi\.local-x\.yaml[\s\S]*msa:local\.replicas\.billing: no service "billing"/);
+    expect(() => resolveLocalStack('local-x', config, catalog, root)).toThrow(StackConfigError);
+    expect(() => resolveLocalStack('local-x', config, catalog, root)).toThrow(/Pulumi\.local-x\.yaml[\s\S]*msa:local\.replicas\.billing: no service "billing"/);
   });
 
   it('refuses more replicas than the catalog allows', () => {
     const order = catalog.byName('order');
     const config = localStackConfigSchema.parse({ ...base(), local: { portOffset: 10000, replicas: { order: order.scaling.maxReplicas + 1 } } });
-    expect(() => planLocal('local', config, catalog, root)).toThrow(/msa:local\.replicas\.order: \d+ exceeds the catalog's maxReplicas/);
+    expect(() => resolveLocalStack('local', config, catalog, root)).toThrow(/msa:local\.replicas\.order: \d+ exceeds the catalog's maxReplicas/);
   });
 });
 
@@ -58,7 +58,7 @@ describe('the local plan', () => {
     local: { portOffset: 10100, namePrefix: 'pr7_', topicPrefix: 'pr7.', replicas: { order: 2 } },
     releases: { order: { version: '1.2.3', image: 'local:order', commit: 'abc1234' } },
   });
-  const plan = planLocal('local-pr-7', config, catalog, root);
+  const plan = resolveLocalStack('local-pr-7', config, catalog, root);
 
   it('gives every service its own port, database and role, all prefixed for the stack', () => {
     const ports = plan.services.map((s) => s.port);

@@ -3,10 +3,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneLocalStack, destroyLocalClone, type CloneReport } from '../../src/local/clone.ts';
 import { storeArtifact } from '@msa/service-kit/artifact';
-import { pulumi, repoRoot } from '../../src/local/pulumi-cli.ts';
-import { destroyStack, localOutputs, refreshStack, upStack, waitHealthy, type LocalStackOutputs } from '../../src/local/stack.ts';
+import { cloneLocalStack, destroyLocalClone, destroyStack, localOutputs, pulumi, refreshStack, repoRoot, upStack, waitHealthy, type CloneReport, type LocalStackOutputs } from '@msa/stack-driver';
 import { eventually } from '@msa/system-tests';
 import { catalog, databasesWithPrefix, json, runSaga, scratchProject, stackProcesses, topicsWithPrefix, type ScratchProject } from './support.ts';
 

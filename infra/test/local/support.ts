@@ -4,8 +4,8 @@ import path from 'node:path';
 import { loadCatalog } from '@msa/catalog';
 import { orderSettles } from '@msa/system-tests';
 import pg from 'pg';
-import { freePortOffset } from '../../src/local/clone.ts';
-import { repoRoot, type PulumiRunOptions } from '../../src/local/pulumi-cli.ts';
+import { freePortOffset } from '@msa/stack-driver';
+import { repoRoot, type PulumiRunOptions } from '@msa/stack-driver';
 
 export const catalog = loadCatalog(repoRoot);
 

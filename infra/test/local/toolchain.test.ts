@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pulumi, repoRoot, stackOutputs } from '../../src/local/pulumi-cli.ts';
+import { pulumi, repoRoot, stackOutputs } from '@msa/stack-driver';
 
 // The project-built CLI and language host run a TypeScript ESM program under Node 24 and drive a
 // dynamic provider through its whole life. Needs `npm run pulumi:setup` (CI runs it first).

@@ -12,6 +12,8 @@ export interface ExecOptions {
   input?: string;
   /** Stream the child's output to ours as it runs (long steps such as tests and pulumi up). */
   stream?: boolean;
+  /** Kill the child after this long (it then exits non-zero). */
+  timeoutMs?: number;
 }
 
 /** Runs one program with its arguments (no shell parsing of values) and never throws on a non-zero exit. */
@@ -23,6 +25,7 @@ export async function exec(cmd: string, args: string[], opts: ExecOptions): Prom
     quiet: !opts.stream,
     verbose: false,
     ...(opts.input !== undefined ? { input: opts.input } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
   });
   const out = await shell`${cmd} ${args}`;
   return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode ?? 1 };

@@ -3,10 +3,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { findRepoRoot, loadCatalog, stackFileName, stackOfFile, type Catalog } from '@msa/catalog';
 import { parse } from 'yaml';
-import { StackConfigError } from '../config/errors.ts';
-import { localStackConfigSchema, type LocalStackConfig } from './config.ts';
+import { localStackConfigSchema, StackConfigError, type LocalStackConfig } from '@msa/infra/config';
 import { pulumi, repoRoot, type PulumiRunOptions } from './pulumi-cli.ts';
-import { destroyStack, localOutputs, stackExists, upStack, waitHealthy, type LocalStackOutputs } from './stack.ts';
+import { destroyStack, localOutputs, stackExists, upStack, waitHealthy, type LocalStackOutputs } from './local-stack.ts';
 
 /** A clone's stack name: lowercase, digits and dashes, e.g. local-pr-42. */
 const CLONE_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;

@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
-import type { ExecResult } from '../process/exec.ts';
-import { STACK_LOCKED, tail, type Pulumi } from './run.ts';
+import type { ExecResult } from './exec.ts';
+import { STACK_LOCKED, tail, type Pulumi } from './pulumi.ts';
 
 export interface LockWaitOptions {
   /** Give up after this long; the default is half an hour, longer than any one update should take. */

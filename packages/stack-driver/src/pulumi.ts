@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exec, type ExecResult } from '../process/exec.ts';
+import { exec, type ExecResult } from './exec.ts';
 
 /** Where this checkout keeps the tools it builds (.tools/), found from this file, not from the cwd. */
 export const TOOLS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -14,7 +14,7 @@ export interface PulumiOptions {
 }
 
 /**
- * The one place that starts the Pulumi CLI: through the project's wrapper (tools/pulumi/pulumi.sh:
+ * The one place that starts the Pulumi CLI (the pipeline and the local commands both come here): through the project's wrapper (tools/pulumi/pulumi.sh:
  * the CLI built from the Go module proxy, Node 24 first on PATH, local file backend under .local/,
  * no update checks), run against `root` with --cwd. MSA_PULUMI_BIN names another CLI instead.
  * PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE from `env` win over the wrapper's defaults.
@@ -50,10 +50,12 @@ export class Pulumi {
   }
 
   /** Runs pulumi with the given arguments in the project folder; never throws on exit codes. */
-  async run(args: string[], opts: { stream?: boolean } = {}): Promise<ExecResult> {
+  async run(args: string[], opts: { stream?: boolean; timeoutMs?: number } = {}): Promise<ExecResult> {
     const { cmd, prefix } = this.command;
     const go = () =>
-      exec(cmd, [...prefix, '--cwd', this.root, ...args, '--non-interactive'], { cwd: this.root, env: this.env, stream: opts.stream ?? false });
+      exec(cmd, [...prefix, '--cwd', this.root, ...args, '--non-interactive'], {
+        cwd: this.root, env: this.env, stream: opts.stream ?? false, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      });
     let r = await go();
     if (r.exitCode === 127 && (await setupOnce())) r = await go();
     if (r.exitCode === 127) {

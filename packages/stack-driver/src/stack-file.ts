@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RELEASES_KEY, stackFileName } from '@msa/catalog';
 import { parseDocument, type Document } from 'yaml';
-import { releaseSchema, type Release, type Releases } from './release.ts';
+import { releaseSchema, type Release, type Releases } from '@msa/catalog';
 
 /**
  * Validates msa:releases from a stack config's text. Every error names the file and the key,

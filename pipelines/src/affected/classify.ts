@@ -1,6 +1,6 @@
 import { stackOfFile } from '@msa/catalog';
 import type { Git } from '../git/git.ts';
-import { parseReleases } from '../stacks/config.ts';
+import { parseReleases } from '@msa/stack-driver';
 import { sameArtifact } from '../stacks/release.ts';
 import type { Findings } from './findings.ts';
 import type { ServiceFolders } from './service-folders.ts';
@@ -47,7 +47,7 @@ const infraCode: PathClassifier = {
   owns: (_file, parts) => parts[0] === 'infra',
   classify(file, parts, cx) {
     if (parts[1] === 'test' || /\.md$/i.test(file)) return cx.findings.ignore(file);
-    if (parts[1] === 'src' && parts[2] === 'local') {
+    if (parts[1] === 'src' && parts[2] === 'targets' && parts[3] === 'local') {
       // The local target's code shapes only stacks on this machine, never a stage of the chain.
       cx.findings.localProgramChanged = true;
       return;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Service } from '@msa/catalog';
 import { imageInput, serviceDockerfile } from '@msa/service-kit/dockerfile';
-import { exec } from '../process/exec.ts';
+import { exec } from '@msa/stack-driver';
 
 export interface ImageOptions {
   /** The image tag to build: <repository>/<service>:<commit>. */

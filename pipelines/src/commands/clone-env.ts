@@ -2,20 +2,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { PipelineContext } from '../context.ts';
-import { upWaitingForLock } from '../pulumi/lock.ts';
-import { PREVIEW_STACK } from '../stacks/chain.ts';
 import { stackFileName } from '@msa/catalog';
-import { StackConfig } from '../stacks/config.ts';
-
-/**
- * The infra modules that own cloning for each target, loaded only when a clone needs them (they
- * pull in the Pulumi SDK). Specifiers held in variables: TypeScript checks the types through
- * `typeof import(...)` below without treating infra's sources as this program's inputs.
- */
-const INFRA = {
-  localClone: '@msa/infra/src/local/clone.ts',
-  preview: '@msa/infra/src/config/preview.ts',
-};
+import { previewStackConfig } from '@msa/infra/config';
+import { cloneLocalStack, StackConfig, upWaitingForLock } from '@msa/stack-driver';
+import { PREVIEW_STACK } from '../stacks/chain.ts';
 
 export interface CloneOptions {
   from: string;
@@ -61,11 +51,10 @@ export async function cloneEnvCommand(ctx: PipelineContext, opts: CloneOptions):
 }
 
 /**
- * A local stack is cloned by the local target's own clone (infra/src/local/clone.ts): it also
- * gives the clone free ports, its own database names and topic prefix, and smoke-tests it.
+ * A local stack is cloned by the stack driver's local clone (packages/stack-driver/src/local-clone.ts):
+ * it also gives the clone free ports, its own database names and topic prefix, and smoke-tests it.
  */
 async function cloneLocal(ctx: PipelineContext, opts: CloneOptions): Promise<StackConfig> {
-  const { cloneLocalStack } = (await import(INFRA.localClone)) as typeof import('@msa/infra/src/local/clone.ts');
   const report = await cloneLocalStack({ source: opts.from, target: opts.to, root: ctx.root, env: ctx.pulumi.env, stream: false });
   for (const [k, v] of Object.entries(opts.set ?? {})) {
     const cfg = StackConfig.load(ctx.root, opts.to);
@@ -83,7 +72,6 @@ async function cloneLocal(ctx: PipelineContext, opts: CloneOptions): Promise<Sta
  * database settings on the source's own cluster, network and Kafka through a stack reference.
  */
 async function cloudPreview(ctx: PipelineContext, source: StackConfig, opts: CloneOptions): Promise<StackConfig> {
-  const { previewStackConfig } = (await import(INFRA.preview)) as typeof import('@msa/infra/src/config/preview.ts');
   const raw: Record<string, unknown> = {};
   for (const key of ['msa:target', 'msa:region', 'msa:kafka', 'msa:database', 'msa:ingress', 'msa:releases']) raw[key] = source.get(key);
   const org = opts.org ?? process.env.MSA_PULUMI_ORG ?? 'organization';

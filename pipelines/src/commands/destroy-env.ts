@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PipelineContext } from '../context.ts';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
 import { stackFileName } from '@msa/catalog';
-import { tail } from '../pulumi/run.ts';
+import { tail } from '@msa/stack-driver';
 
 /** Destroys a clone's resources, removes its stack and its config file. Stages of the chain are refused. */
 export async function destroyEnvCommand(ctx: PipelineContext, opts: { stack: string }): Promise<void> {

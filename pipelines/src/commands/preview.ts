@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import type { PipelineContext } from '../context.ts';
-import { tail } from '../pulumi/run.ts';
+import { tail } from '@msa/stack-driver';
 
 export interface PreviewOptions {
   stack: string;

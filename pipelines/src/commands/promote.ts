@@ -3,7 +3,7 @@ import { passedThere, readDeployments, type DeploymentRecord } from '../records/
 import { applyReleases, type ApplyOutcome, type ReleaseChange } from '../release/apply.ts';
 import { promotionRefusal } from '../stacks/chain.ts';
 import { stackFileName } from '@msa/catalog';
-import { StackConfig } from '../stacks/config.ts';
+import { StackConfig } from '@msa/stack-driver';
 import { sameArtifact, type Releases } from '../stacks/release.ts';
 import { describeRunning, readStackOutputs, runningReleases, runsRelease } from '../stacks/running.ts';
 

@@ -1,7 +1,7 @@
 import type { PipelineContext } from '../context.ts';
 import { readDeployments } from '../records/deployments.ts';
 import { applyReleases, type ApplyOutcome } from '../release/apply.ts';
-import { StackConfig } from '../stacks/config.ts';
+import { StackConfig } from '@msa/stack-driver';
 import { sameArtifact } from '../stacks/release.ts';
 
 export interface RollbackOptions {

@@ -3,7 +3,7 @@ import { Git } from '../git/git.ts';
 import { lastPassed, parseDeploymentLog, DEPLOYMENTS_DIR } from '../records/deployments.ts';
 import { renderTable } from '../output/table.ts';
 import { listStacks, stackFileName } from '@msa/catalog';
-import { parseReleases } from '../stacks/config.ts';
+import { parseReleases } from '@msa/stack-driver';
 import { sameArtifact, type Release, type Releases } from '../stacks/release.ts';
 import { describeRunning, readStackOutputs, runningReleases, runsRelease, type Running } from '../stacks/running.ts';
 

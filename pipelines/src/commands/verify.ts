@@ -2,7 +2,7 @@ import type { PipelineContext } from '../context.ts';
 import { appendDeployment } from '../records/deployments.ts';
 import { saveReleaseState } from '../release/state.ts';
 import { endpointOf, smokeTest, type SmokeResult } from '../smoke/smoke.ts';
-import { StackConfig } from '../stacks/config.ts';
+import { StackConfig } from '@msa/stack-driver';
 import { readStackOutputs } from '../stacks/running.ts';
 
 export interface VerifyOptions {

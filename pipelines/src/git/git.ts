@@ -1,4 +1,4 @@
-import { exec, execOrThrow } from '../process/exec.ts';
+import { exec, execOrThrow } from '@msa/stack-driver';
 
 /** Thin wrappers over the git CLI for the questions the pipeline asks of a repository. */
 export class Git {

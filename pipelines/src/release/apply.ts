@@ -1,8 +1,7 @@
 import type { PipelineContext } from '../context.ts';
-import { upWaitingForLock } from '../pulumi/lock.ts';
+import { StackConfig, upWaitingForLock } from '@msa/stack-driver';
 import { appendDeployment, type DeploymentRecord } from '../records/deployments.ts';
 import { endpointOf, smokeTest, type SmokeResult } from '../smoke/smoke.ts';
-import { StackConfig } from '../stacks/config.ts';
 import { readStackOutputs } from '../stacks/running.ts';
 import type { Release } from '../stacks/release.ts';
 import { saveReleaseState } from './state.ts';

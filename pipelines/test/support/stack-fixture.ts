@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createContext, type PipelineContext } from '../../src/context.ts';
-import { TOOLS_ROOT } from '../../src/pulumi/run.ts';
+import { TOOLS_ROOT } from '@msa/stack-driver';
 import { PROMOTION_CHAIN } from '../../src/stacks/chain.ts';
 import { TempRepo } from './repo.ts';
 

@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { AwsStackConfig } from '../config/aws-schema.ts';
-import { StackConfigError } from '../config/errors.ts';
-import { awsTags, PLATFORM, type Env } from '../config/context.ts';
-import { Cluster } from '../cluster/cluster.ts';
-import { Kafka } from '../kafka/kafka.ts';
-import { Network } from '../network/network.ts';
+import type { AwsStackConfig } from '../../config/aws-schema.ts';
+import { StackConfigError } from '../../config/errors.ts';
+import { awsTags, PLATFORM, type Env } from '../../config/context.ts';
+import { Cluster } from '../../cluster/cluster.ts';
+import { Kafka } from '../../kafka/kafka.ts';
+import { Network } from '../../network/network.ts';
 
 /** What a stack's services land on; cloud stacks export it as `platform` so preview stacks can reuse it. */
 export interface Platform {

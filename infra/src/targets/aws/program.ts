@@ -2,21 +2,21 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { topicName, type Catalog } from '@msa/catalog';
-import type { AwsStackConfig } from '../config/aws-schema.ts';
-import { awsTags, k8sLabels, PLATFORM, type Env } from '../config/context.ts';
-import type { ServicePlan } from '../config/services.ts';
-import { LoadBalancerController } from '../ingress/load-balancer-controller.ts';
-import { PublicIngress } from '../ingress/public-ingress.ts';
-import { Topics } from '../kafka/topics.ts';
-import { admitCallers, inClusterUrl } from '../service/calls.ts';
-import type { ContractOutputs } from '../config/outputs.ts';
-import { Microservice } from '../service/service.ts';
-import { nodeAutoscaler } from '../cluster/autoscaler.ts';
-import { externalDns } from '../ingress/external-dns.ts';
+import type { AwsStackConfig } from '../../config/aws-schema.ts';
+import { awsTags, k8sLabels, PLATFORM, type Env } from '../../config/context.ts';
+import type { CloudService } from '../../config/services.ts';
+import { LoadBalancerController } from '../../ingress/load-balancer-controller.ts';
+import { PublicIngress } from '../../ingress/public-ingress.ts';
+import { Topics } from '../../kafka/topics.ts';
+import { admitCallers, inClusterUrl } from '../../service/calls.ts';
+import type { ContractOutputs } from '../../config/outputs.ts';
+import { Microservice } from '../../service/service.ts';
+import { nodeAutoscaler } from '../../cluster/autoscaler.ts';
+import { externalDns } from '../../ingress/external-dns.ts';
 import { createPlatform, protectData, referencePlatform, PLATFORM_KEYS } from './platform.ts';
 
 /** Everything a cloud stack deploys. Config and catalog arrive validated; nothing here reads config. */
-export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, plans: ServicePlan[]) {
+export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, plans: CloudService[]) {
   const shared = config.cluster.mode === 'reference';
   // A referenced platform is read and checked first, so a bad reference registers nothing else.
   const referenced = config.cluster.mode === 'reference' ? await referencePlatform(env, config.cluster.stack) : undefined;

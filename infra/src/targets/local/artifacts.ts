@@ -1,7 +1,7 @@
 import type { Catalog } from '@msa/catalog';
 import { openStoredArtifact, referencedDigest } from '@msa/service-kit/artifact';
 import { buildService } from '@msa/service-kit/build';
-import { StackConfigError, type ConfigProblem } from '../config/errors.ts';
+import { StackConfigError, type ConfigProblem } from '../../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
 
 /** What one service's processes run: a folder holding the artifact (dist/main.mjs and what it reads), and its digest. */

@@ -3,9 +3,9 @@ import type { Catalog } from '@msa/catalog';
 import { localStackConfigSchema } from './config.ts';
 import { LocalService } from './local-service.ts';
 import { localArtifacts } from './artifacts.ts';
-import { planLocal } from './plan.ts';
+import { resolveLocalStack } from './spec.ts';
 import { repoRoot } from './paths.ts';
-import type { ContractOutputs } from '../config/outputs.ts';
+import type { ContractOutputs } from '../../config/outputs.ts';
 import type { KafkaTopic } from './providers/kafka-topic.ts';
 
 export { localStackConfigSchema, type LocalStackConfig } from './config.ts';
@@ -22,31 +22,31 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
   const stack = pulumi.getStack();
   // The processes run each service's released artifact, or else its working tree's build.
   const artifacts = await localArtifacts(stack, config, catalog, repoRoot);
-  const plan = planLocal(stack, config, catalog, repoRoot, artifacts);
+  const spec = resolveLocalStack(stack, config, catalog, repoRoot, artifacts);
 
   // First every service's database and topics, then its processes: a consumer's processes wait
   // for the topics it consumes, which its producer's component owns.
   const components = new Map<string, LocalService>();
   const topicsByName = new Map<string, KafkaTopic>();
-  for (const service of plan.services) {
+  for (const service of spec.services) {
     const component = new LocalService(service.name, {
-      plan: service,
+      spec: service,
       config: config.local,
-      topicNames: plan.topicNames,
-      runtimeDir: plan.runtimeDir,
+      topicNames: spec.topicNames,
+      runtimeDir: spec.runtimeDir,
       repoRoot,
     });
     component.topics.forEach((topic, i) => topicsByName.set(service.ownTopics[i] ?? '', topic));
     components.set(service.name, component);
   }
-  for (const service of plan.services) {
+  for (const service of spec.services) {
     const consumed = service.consumes.map((t) => topicsByName.get(t)).filter((t): t is KafkaTopic => t !== undefined);
     components.get(service.name)?.start(consumed);
   }
 
   const { postgres, kafka } = config.local;
   const services = Object.fromEntries(
-    plan.services.map((s) => [
+    spec.services.map((s) => [
       s.name,
       {
         url: s.url,
@@ -59,10 +59,10 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
     ]),
   );
   const databases = Object.fromEntries(
-    plan.services.map((s) => [s.name, pulumi.secret(pulumi.interpolate`psql "${components.get(s.name)?.database.url}"`)]),
+    spec.services.map((s) => [s.name, pulumi.secret(pulumi.interpolate`psql "${components.get(s.name)?.database.url}"`)]),
   );
   const topics = Object.fromEntries(
-    Object.entries(plan.topicNames).map(([topic, name]) => [
+    Object.entries(spec.topicNames).map(([topic, name]) => [
       topic,
       `npm run -s pulumi:topic -- ${name} --brokers ${kafka.brokers.join(',')}`,
     ]),
@@ -71,8 +71,8 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
   // tree's bundle, so a release is reported by version and commit, not by an image.
   const contract: ContractOutputs = {
     target: 'local',
-    endpoints: Object.fromEntries(plan.services.map((s) => [s.name, s.url])),
-    releases: Object.fromEntries(plan.services.map((s) => [s.name, { version: s.version, ...(s.commit ? { commit: s.commit } : {}) }])),
+    endpoints: Object.fromEntries(spec.services.map((s) => [s.name, s.url])),
+    releases: Object.fromEntries(spec.services.map((s) => [s.name, { version: s.version, ...(s.commit ? { commit: s.commit } : {}) }])),
   };
   return {
     ...contract,

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { LocalStackConfig } from './config.ts';
-import type { ServicePlan } from './plan.ts';
+import type { LocalServiceSpec } from './spec.ts';
 import { KafkaTopic } from './providers/kafka-topic.ts';
 import { PostgresDatabase } from './providers/postgres-database.ts';
 import { ServiceProcess } from './providers/service-process.ts';
 
 export interface LocalServiceArgs {
-  plan: ServicePlan;
+  spec: LocalServiceSpec;
   config: LocalStackConfig['local'];
   /** Prefixed topic name for each catalog topic. */
   topicNames: Record<string, string>;
@@ -28,11 +28,11 @@ export class LocalService extends pulumi.ComponentResource {
 
   constructor(name: string, args: LocalServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:local:Service', name, {}, opts);
-    const { plan, config } = args;
+    const { spec, config } = args;
     const child = { parent: this };
 
-    this.database = new PostgresDatabase(`${name}-db`, { server: config.postgres, name: plan.database.name }, child);
-    this.topics = plan.ownTopics.map(
+    this.database = new PostgresDatabase(`${name}-db`, { server: config.postgres, name: spec.database.name }, child);
+    this.topics = spec.ownTopics.map(
       (topic) =>
         new KafkaTopic(
           `${name}-topic-${topic}`,
@@ -40,13 +40,13 @@ export class LocalService extends pulumi.ComponentResource {
           child,
         ),
     );
-    this.url = plan.url;
+    this.url = spec.url;
     this.serviceArgs = args;
   }
 
   /** The service's processes; `start` must have been called. */
   get process(): ServiceProcess {
-    if (!this.started) throw new Error(`${this.serviceArgs.plan.name}: start() was not called`);
+    if (!this.started) throw new Error(`${this.serviceArgs.spec.name}: start() was not called`);
     return this.started;
   }
 
@@ -55,14 +55,14 @@ export class LocalService extends pulumi.ComponentResource {
    * services that it consumes (registered by their components, hence this second step).
    */
   start(consumedTopics: KafkaTopic[]): ServiceProcess {
-    const { plan, config } = this.serviceArgs;
-    const name = plan.name;
+    const { spec, config } = this.serviceArgs;
+    const name = spec.name;
 
     const env: Record<string, pulumi.Input<string>> = {
-      ...plan.launchEnv,
-      ...plan.extraEnv,
-      ...plan.serviceEnv,
-      SERVICE_COMMIT: plan.commit,
+      ...spec.launchEnv,
+      ...spec.extraEnv,
+      ...spec.serviceEnv,
+      SERVICE_COMMIT: spec.commit,
       HOST: '127.0.0.1',
       DATABASE_URL: this.database.url,
       // Joined from the topics' outputs so the process starts only once its topics exist.
@@ -72,19 +72,19 @@ export class LocalService extends pulumi.ComponentResource {
     this.started = new ServiceProcess(
       `${name}-process`,
       {
-        service: plan.name,
-        entry: plan.entry,
-        nodeArgs: plan.nodeArgs,
-        artifact: plan.artifact,
+        service: spec.name,
+        entry: spec.entry,
+        nodeArgs: spec.nodeArgs,
+        artifact: spec.artifact,
         cwd: this.serviceArgs.repoRoot,
-        port: plan.port,
-        replicas: plan.replicas,
-        version: plan.version,
+        port: spec.port,
+        replicas: spec.replicas,
+        version: spec.version,
         // Secret as a whole: it holds the database password and any secret msa:local.env value.
         env: pulumi.secret(pulumi.output(env)),
-        readinessUrl: `${plan.url}${plan.readinessPath}`,
+        readinessUrl: `${spec.url}${spec.readinessPath}`,
         readinessTimeoutSeconds: config.readinessTimeoutSeconds,
-        runtimeDir: path.join(this.serviceArgs.runtimeDir, plan.name),
+        runtimeDir: path.join(this.serviceArgs.runtimeDir, spec.name),
       },
       { parent: this, dependsOn: [this.database, ...this.topics, ...consumedTopics] },
     );

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { launchSpec } from '@msa/service-kit/launch';
 import { databaseName, deadLetterTopic, serviceEnv, topicName, type Catalog, type Prefixes, type Service } from '@msa/catalog';
-import { StackConfigError, type ConfigProblem } from '../config/errors.ts';
+import { StackConfigError, type ConfigProblem } from '../../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
 import { stackRuntimeDir } from './paths.ts';
 import type { LocalArtifact } from './artifacts.ts';
@@ -9,7 +9,7 @@ import type { LocalArtifact } from './artifacts.ts';
 /** The version a service runs when the stack's msa:releases does not name one. */
 export const UNRELEASED_VERSION = '0.0.0-local';
 
-export interface ServicePlan {
+export interface LocalServiceSpec {
   name: string;
   /**
    * Absolute path of the bundle the processes run (see launchSpec): apps/<svc>/dist/main.mjs, or
@@ -38,9 +38,9 @@ export interface ServicePlan {
   extraEnv: Record<string, string>;
 }
 
-export interface LocalPlan {
+export interface LocalStackSpec {
   stack: string;
-  services: ServicePlan[];
+  services: LocalServiceSpec[];
   /** Every topic with the stack's prefix, keyed by its catalog name. */
   topicNames: Record<string, string>;
   /** Folder for the stack's process logs and supervisor state. */
@@ -48,16 +48,16 @@ export interface LocalPlan {
 }
 
 /**
- * Turns config and catalog into what each service gets on this machine: ports, names, env.
+ * Resolves config and catalog into what each service gets on this machine: ports, names, env.
  * Pure, so a wrong config is reported before any resource is registered.
  */
-export function planLocal(
+export function resolveLocalStack(
   stack: string,
   config: LocalStackConfig,
   catalog: Catalog,
   repoRoot: string,
   artifacts: Record<string, LocalArtifact> = {},
-): LocalPlan {
+): LocalStackSpec {
   const { local, releases } = config;
   const known = new Set(catalog.services.map((s) => s.name));
   const problems: ConfigProblem[] = [];
@@ -86,7 +86,7 @@ export function planLocal(
   const urlOf = (s: Service) => `http://127.0.0.1:${s.port + local.portOffset}`;
   const prefixes: Prefixes = { topic: local.topicPrefix, database: local.namePrefix };
   const topicNames = Object.fromEntries(catalog.topics.map((t) => [t, topicName(prefixes.topic, t)]));
-  const services = catalog.services.map((service): ServicePlan => {
+  const services = catalog.services.map((service): LocalServiceSpec => {
     const release = releases[service.name];
     const dbName = databaseName(service, prefixes);
     const version = release?.version ?? UNRELEASED_VERSION;

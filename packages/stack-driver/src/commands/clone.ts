@@ -1,7 +1,7 @@
-// `node infra/src/local/commands/clone.ts --from local --to local-pr-42 [--json]`
-// `node infra/src/local/commands/clone.ts --destroy local-pr-42`
+// `node packages/stack-driver/src/commands/clone.ts --from local --to local-pr-42 [--json]`
+// `node packages/stack-driver/src/commands/clone.ts --destroy local-pr-42`
 import { parseArgs } from 'node:util';
-import { cloneLocalStack, destroyLocalClone } from '../clone.ts';
+import { cloneLocalStack, destroyLocalClone } from '../local-clone.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,7 +1,7 @@
 // `npm run up [-- --stack <name>]`: brings a local stack up and prints each service's URL.
 // (tools/pulumi/up.sh runs first: npm deps, the Pulumi CLI, the local servers.)
 import { parseArgs } from 'node:util';
-import { formatUrls, localOutputs, upStack } from '../stack.ts';
+import { formatUrls, localOutputs, upStack } from '../local-stack.ts';
 
 const { values } = parseArgs({ options: { stack: { type: 'string', default: 'local' } } });
 const stack = values.stack ?? 'local';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { stackFileName } from '@msa/catalog';
 import { parse } from 'yaml';
 
-/** A stack file's `config:` block, structured values as the CLI passes them (JSON strings). */
+/** A stack file's `config:` block as the CLI hands it to a program (structured values as JSON strings), for runs under mocks. */
 export function readStackFile(root: string, stack: string): Record<string, string> {
   const file = path.join(root, stackFileName(stack));
   const doc = (parse(readFileSync(file, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
