@@ -13,7 +13,7 @@ import { rehearseCommand } from './commands/rehearse.ts';
 import { rollbackCommand } from './commands/rollback.ts';
 import { statusCommand } from './commands/status.ts';
 import { openPullRequestsFromGithub, sweepCommand } from './commands/sweep.ts';
-import { verifyCommand } from './commands/verify.ts';
+import { smokeCommand } from './commands/smoke.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -80,13 +80,15 @@ export function buildProgram(): Command {
     });
 
   program
-    .command('verify [service]')
-    .description("the stage's tests against the running service(s); records the result for promote")
+    .command('smoke [service]')
+    // The name it had before; workflows written against it keep working.
+    .alias('verify')
+    .description("the smoke test against the running service(s) on its own; records the result for promote")
     .requiredOption('--env <stack>', 'the stack')
-    .option('--all', 'every service released in the stack (verifies the set together, for promote --all)')
+    .option('--all', 'every service released in the stack (smoke-tests the set together, for promote --all)')
     .action(async (service: string | undefined, o: { env: string; all?: boolean }) => {
-      if (!service && !o.all) throw new Error('verify: name a service or pass --all');
-      await verifyCommand(ctx(), { env: o.env, ...(service ? { service } : {}), all: Boolean(o.all) });
+      if (!service && !o.all) throw new Error('smoke: name a service or pass --all');
+      await smokeCommand(ctx(), { env: o.env, ...(service ? { service } : {}), all: Boolean(o.all) });
     });
 
   program

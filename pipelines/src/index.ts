@@ -5,7 +5,7 @@ export { buildCommand } from './commands/build.ts';
 export { deployCommand } from './commands/deploy.ts';
 export { promoteCommand, PromotionRefused } from './commands/promote.ts';
 export { rollbackCommand } from './commands/rollback.ts';
-export { verifyCommand } from './commands/verify.ts';
+export { smokeCommand } from './commands/smoke.ts';
 export { cloneEnvCommand } from './commands/clone-env.ts';
 export { destroyEnvCommand } from './commands/destroy-env.ts';
 export { sweepCommand } from './commands/sweep.ts';

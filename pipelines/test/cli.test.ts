@@ -16,7 +16,7 @@ describe('the pipeline CLI', () => {
   it('has one entry point with every command in its help', () => {
     const r = pipeline('--help');
     expect(r.code).toBe(0);
-    for (const cmd of ['affected', 'build', 'deploy', 'verify', 'promote', 'rollback', 'clone-env', 'destroy-env', 'sweep', 'preview', 'status', 'rehearse']) {
+    for (const cmd of ['affected', 'build', 'deploy', 'smoke', 'promote', 'rollback', 'clone-env', 'destroy-env', 'sweep', 'preview', 'status', 'rehearse']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
     }
   });

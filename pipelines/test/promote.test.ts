@@ -3,7 +3,7 @@ import { buildCommand } from '../src/commands/build.ts';
 import { deployCommand } from '../src/commands/deploy.ts';
 import { promoteCommand, PromotionRefused } from '../src/commands/promote.ts';
 import { rollbackCommand } from '../src/commands/rollback.ts';
-import { verifyCommand } from '../src/commands/verify.ts';
+import { smokeCommand } from '../src/commands/smoke.ts';
 import { readDeployments } from '../src/records/deployments.ts';
 import { StackConfig } from '@msa/stack-driver';
 import { bumpVersion, useStackFixtures } from './support/stack-fixture.ts';
@@ -43,7 +43,7 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     const f = fixture();
     const build = await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
-    await verifyCommand(f.ctx, { service: 'order', env: 'dev' });
+    await smokeCommand(f.ctx, { service: 'order', env: 'dev' });
     await promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' });
     // test has it now, but staging may only take it after it ran in test: prod is still refused.
     await expect(promoteCommand(f.ctx, { service: 'order', from: 'test', to: 'prod' })).rejects.toThrow(/would skip staging/);
@@ -74,7 +74,7 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     );
   });
 
-  it('refuses an artifact whose verification failed after its deploy', async () => {
+  it('refuses an artifact whose smoke test failed after its deploy', async () => {
     const f = fixture();
     await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
@@ -84,25 +84,25 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     dev.set('msa:serviceBase', `${releaseServer().url}/broken`);
     dev.save();
     await f.ctx.pulumi.up('dev');
-    await expect(verifyCommand(f.ctx, { service: 'order', env: 'dev' })).rejects.toThrow(/Verification of order .* in dev failed/);
+    await expect(smokeCommand(f.ctx, { service: 'order', env: 'dev' })).rejects.toThrow(/Smoke test of order .* in dev failed/);
     await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(
       new RegExp(`order ${running.version} .* never passed in dev`),
     );
   });
 
-  it('--all promotes the set verified together in the stage, in one update, and refuses a set verified apart', async () => {
+  it('--all promotes the set smoke-tested together in the stage, in one update, and refuses a set smoke-tested apart', async () => {
     const f = fixture();
     const order = await buildCommand(f.ctx, { service: 'order' });
     const inventory = await buildCommand(f.ctx, { service: 'inventory' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
     await deployCommand(f.ctx, { service: 'inventory', env: 'dev' });
-    await verifyCommand(f.ctx, { service: 'order', env: 'dev' });
-    // Only order passed the stage's tests since inventory arrived: the set was not verified side by side.
+    await smokeCommand(f.ctx, { service: 'order', env: 'dev' });
+    // Only order passed the stage's tests since inventory arrived: the set was not smoke-tested side by side.
     await expect(promoteCommand(f.ctx, { all: true, from: 'dev', to: 'test' })).rejects.toThrow(
-      `the releases in dev were not verified together: inventory ${inventory.version} has no passing verification since inventory ${inventory.version} arrived; run \`pipeline verify --all --env dev\``,
+      `the releases in dev were not smoke-tested together: inventory ${inventory.version} has no passing smoke test since inventory ${inventory.version} arrived; run \`pipeline smoke --all --env dev\``,
     );
-    const verified = await verifyCommand(f.ctx, { all: true, env: 'dev' });
-    expect(Object.keys(verified)).toEqual(['inventory', 'order']);
+    const smoked = await smokeCommand(f.ctx, { all: true, env: 'dev' });
+    expect(Object.keys(smoked)).toEqual(['inventory', 'order']);
     const outcome = await promoteCommand(f.ctx, { all: true, from: 'dev', to: 'test' });
     expect(outcome!.changes.map((c) => [c.service, c.release.image])).toEqual([
       ['inventory', inventory.image],

@@ -52,8 +52,8 @@ describe('rehearse on the real local stack', () => {
       ...stands.map((s) => `${s} clone local`),
       '- build',
       `${stands[0]} deploy`,
-      `${stands[0]} verify`,
-      ...stands.slice(1).flatMap((s) => [`${s} promote`, `${s} verify`]),
+      `${stands[0]} smoke`,
+      ...stands.slice(1).flatMap((s) => [`${s} promote`, `${s} smoke`]),
     ]);
     expect(timings.every((t) => t.ms > 0)).toBe(true);
     const version = /releasing \S+ (\S+) \(/.exec(logs.find((l) => l.startsWith(`${stands[0]}: releasing`))!)![1]!;

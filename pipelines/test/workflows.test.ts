@@ -12,7 +12,7 @@ const root = findRepoRoot(import.meta.dirname);
 const workflows = loadWorkflows(root);
 const byFile = (f: string): Workflow => workflows.find((w) => w.file === f)!;
 const allJobs = workflows.flatMap((w) => Object.entries(w.jobs).map(([id, job]) => ({ w, id, job })));
-const DEPLOYING = /pipeline -- .*\b(deploy|promote|rollback|verify|clone-env|destroy-env|sweep)\b/;
+const DEPLOYING = /pipeline -- .*\b(deploy|promote|rollback|smoke|verify|clone-env|destroy-env|sweep)\b/;
 const deploys = (job: Job) => (job.steps ?? []).some((s) => s.run !== undefined && DEPLOYING.test(s.run));
 
 describe('workflows: structure', () => {
@@ -129,7 +129,7 @@ describe('workflows: structure', () => {
 
   it('point every command that reaches a stack at the shared Pulumi backend (a repository variable, not a secret)', () => {
     const stackSteps = allJobs.flatMap(({ w, id, job }) =>
-      (job.steps ?? []).filter((s) => s.run && /pipeline -- .*\b(deploy|promote|verify|rollback|clone-env|destroy-env|sweep|preview|status)\b/.test(s.run)).map((s) => ({ where: `${w.file}:${id}`, s })),
+      (job.steps ?? []).filter((s) => s.run && /pipeline -- .*\b(deploy|promote|smoke|verify|rollback|clone-env|destroy-env|sweep|preview|status)\b/.test(s.run)).map((s) => ({ where: `${w.file}:${id}`, s })),
     );
     expect(stackSteps.length).toBeGreaterThanOrEqual(12);
     for (const { where, s } of stackSteps) expect(s.env?.PULUMI_BACKEND_URL, where).toBe('${{ vars.PULUMI_BACKEND_URL }}');

@@ -63,8 +63,8 @@ export async function promoteCommand(ctx: PipelineContext, opts: PromoteOptions)
     changes.push({ service: name, release });
   }
   if (opts.all) {
-    const apart = notVerifiedTogether(records, fromReleases);
-    if (apart) throw new PromotionRefused(`Promotion refused: the releases in ${opts.from} were not verified together: ${apart}; run \`pipeline verify --all --env ${opts.from}\``);
+    const apart = notSmokeTestedTogether(records, fromReleases);
+    if (apart) throw new PromotionRefused(`Promotion refused: the releases in ${opts.from} were not smoke-tested together: ${apart}; run \`pipeline smoke --all --env ${opts.from}\``);
   }
   if (changes.length === 0) {
     ctx.log(`Nothing to promote from ${opts.from} to ${opts.to}`);
@@ -74,20 +74,20 @@ export async function promoteCommand(ctx: PipelineContext, opts: PromoteOptions)
 }
 
 /**
- * A set is verified together when each member passed a verification after the last member
+ * A set is smoke-tested together when each member passed a smoke test after the last member
  * arrived in the stage: the stage's tests ran with exactly these versions side by side.
  * Returns why not, or undefined.
  */
-export function notVerifiedTogether(records: DeploymentRecord[], releases: Releases): string | undefined {
+export function notSmokeTestedTogether(records: DeploymentRecord[], releases: Releases): string | undefined {
   const arrivals = Object.entries(releases).map(([service, release]) => {
-    const arrived = records.filter((r) => r.service === service && r.kind !== 'verify' && r.result === 'passed' && sameArtifact(r.release, release)).at(-1);
+    const arrived = records.filter((r) => r.service === service && r.kind !== 'smoke' && r.result === 'passed' && sameArtifact(r.release, release)).at(-1);
     return { service, release, at: arrived?.at ?? '' };
   });
   const last = arrivals.reduce((a, b) => (b.at > a.at ? b : a), arrivals[0]!);
   for (const { service, release } of arrivals) {
-    const verified = records.filter((r) => r.service === service && r.kind === 'verify' && sameArtifact(r.release, release)).at(-1);
-    if (!verified || verified.result !== 'passed' || verified.at < last.at) {
-      return `${service} ${release.version} has no passing verification since ${last.service} ${last.release.version} arrived`;
+    const smoked = records.filter((r) => r.service === service && r.kind === 'smoke' && sameArtifact(r.release, release)).at(-1);
+    if (!smoked || smoked.result !== 'passed' || smoked.at < last.at) {
+      return `${service} ${release.version} has no passing smoke test since ${last.service} ${last.release.version} arrived`;
     }
   }
   return undefined;

@@ -9,7 +9,7 @@ import { cloneEnvCommand } from './clone-env.ts';
 import { deployCommand } from './deploy.ts';
 import { destroyEnvCommand } from './destroy-env.ts';
 import { promoteCommand } from './promote.ts';
-import { verifyCommand } from './verify.ts';
+import { smokeCommand } from './smoke.ts';
 
 export interface RehearseOptions {
   service: string;
@@ -29,7 +29,7 @@ export interface StageTiming {
 
 /**
  * The whole chain on this machine for one service: local clones stand in for every stage,
- * then build once → deploy to the first → verify → promote → verify ... → last, with the
+ * then build once → deploy to the first → smoke → promote → smoke ... → last, with the
  * lead time of each step printed.
  */
 export async function rehearseCommand(ctx: PipelineContext, opts: RehearseOptions): Promise<StageTiming[]> {
@@ -55,10 +55,10 @@ export async function rehearseCommand(ctx: PipelineContext, opts: RehearseOption
     }
     await timed('-', 'build', () => buildCommand(rctx, { service: opts.service }));
     await timed(chain[0]!, 'deploy', () => deployCommand(rctx, { service: opts.service, env: chain[0]! }));
-    await timed(chain[0]!, 'verify', () => verifyCommand(rctx, { service: opts.service, env: chain[0]! }));
+    await timed(chain[0]!, 'smoke', () => smokeCommand(rctx, { service: opts.service, env: chain[0]! }));
     for (let i = 1; i < chain.length; i++) {
       await timed(chain[i]!, 'promote', () => promoteCommand(rctx, { service: opts.service, from: chain[i - 1]!, to: chain[i]! }));
-      await timed(chain[i]!, 'verify', () => verifyCommand(rctx, { service: opts.service, env: chain[i]! }));
+      await timed(chain[i]!, 'smoke', () => smokeCommand(rctx, { service: opts.service, env: chain[i]! }));
     }
   } finally {
     if (!opts.keep) {

@@ -16,7 +16,8 @@ export const deploymentRecordSchema = z.object({
   stack: z.string(),
   service: z.string(),
   release: releaseSchema,
-  kind: z.enum(['deploy', 'promote', 'rollback', 'verify']),
+  // `verify` is what logs written before the smoke command got its name call a smoke test.
+  kind: z.enum(['deploy', 'promote', 'rollback', 'smoke', 'verify']).transform((k) => (k === 'verify' ? 'smoke' : k)),
   result: z.enum(['passed', 'failed', 'rolled-back']),
   /** For a promotion: the stack it came from. */
   from: z.string().optional(),
@@ -68,7 +69,7 @@ export function lastPassed(records: DeploymentRecord[], service: string): Deploy
   return records.filter((r) => r.service === service && r.result === 'passed').at(-1);
 }
 
-/** Did this exact artifact pass in the stack, with no later failure of it there (a failed verification)? */
+/** Did this exact artifact pass in the stack, with no later failure of it there (a failed smoke test)? */
 export function passedThere(records: DeploymentRecord[], service: string, release: Release): DeploymentRecord | undefined {
   const last = records.filter((r) => r.service === service && sameArtifact(r.release, release)).at(-1);
   return last?.result === 'passed' ? last : undefined;

@@ -5,23 +5,26 @@ import { endpointOf, smokeTest, type SmokeResult } from '../smoke/smoke.ts';
 import { StackConfig } from '@msa/stack-driver';
 import { readStackOutputs } from '../stacks/running.ts';
 
-export interface VerifyOptions {
+export interface SmokeOptions {
   env: string;
-  /** One service, or with `all` every service released in the stack (the set then counts as verified together). */
+  /** One service, or with `all` every service released in the stack (the set then counts as smoke-tested together). */
   service?: string;
   all?: boolean;
 }
 
-/** The stage's tests after a deploy: each service answers in the stack; every result is recorded. */
-export async function verifyCommand(ctx: PipelineContext, opts: VerifyOptions): Promise<Record<string, SmokeResult>> {
+/**
+ * The smoke test on its own, after a deploy or before a promotion: each service answers its health
+ * paths in the stack; every result is recorded, so promote can tell what passed together.
+ */
+export async function smokeCommand(ctx: PipelineContext, opts: SmokeOptions): Promise<Record<string, SmokeResult>> {
   const config = StackConfig.load(ctx.root, opts.env);
   const names = opts.all ? Object.keys(config.releases()).sort() : [ctx.catalog().byName(opts.service ?? '').name];
-  if (names.length === 0) throw new Error(`${opts.env} has no releases; nothing to verify`);
+  if (names.length === 0) throw new Error(`${opts.env} has no releases; nothing to smoke-test`);
   const outputs = await readStackOutputs(ctx, opts.env);
   const results: Record<string, SmokeResult> = {};
   for (const name of names) {
     const release = config.release(name);
-    if (!release) throw new Error(`${name} has no release in ${opts.env}; nothing to verify`);
+    if (!release) throw new Error(`${name} has no release in ${opts.env}; nothing to smoke-test`);
     const result = await smokeTest(ctx.catalog().byName(name), endpointOf(outputs, name), ctx.smokeTimeoutMs);
     results[name] = result;
     appendDeployment(ctx.root, {
@@ -29,16 +32,16 @@ export async function verifyCommand(ctx: PipelineContext, opts: VerifyOptions): 
       stack: opts.env,
       service: name,
       release,
-      kind: 'verify',
+      kind: 'smoke',
       result: result.ok ? 'passed' : 'failed',
       detail: result.detail,
     });
-    ctx.log(`${opts.env}: ${name} ${release.version} ${result.ok ? 'verified' : 'failed verification'}: ${result.detail}`);
+    ctx.log(`${opts.env}: ${name} ${release.version} ${result.ok ? 'passed its smoke test' : 'failed its smoke test'}: ${result.detail}`);
   }
   const failed = names.filter((n) => !results[n]!.ok);
-  await saveReleaseState(ctx, opts.env, `verify(${opts.env}): ${names.join(', ')} ${failed.length ? `failed: ${failed.join(', ')}` : 'passed'}`);
+  await saveReleaseState(ctx, opts.env, `smoke(${opts.env}): ${names.join(', ')} ${failed.length ? `failed: ${failed.join(', ')}` : 'passed'}`);
   if (failed.length > 0) {
-    throw new Error(failed.map((n) => `Verification of ${n} ${config.release(n)!.version} in ${opts.env} failed: ${results[n]!.detail}`).join('\n'));
+    throw new Error(failed.map((n) => `Smoke test of ${n} ${config.release(n)!.version} in ${opts.env} failed: ${results[n]!.detail}`).join('\n'));
   }
   return results;
 }
