@@ -135,7 +135,7 @@ describe('the local stack, end to end', () => {
     const stored = storeArtifact(repoRoot, 'delivery', catalog.byName('delivery').dir);
     await set('msa:releases.delivery.version', '9.9.9');
     await set('msa:releases.delivery.image', `local/msa/delivery@${stored.digest}`);
-    await set('msa:releases.delivery.commit', 'e2e');
+    await set('msa:releases.delivery.commit', 'e2e0000'); // a commit sha: the one release record rule
     await set('msa:local.replicas.delivery', '2');
     const out = await upStack(project.stack, project.run);
     expect(out).toMatch(/delivery-process.*replaced/);

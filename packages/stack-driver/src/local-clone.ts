@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { findRepoRoot, loadCatalog, stackFileName, stackOfFile, type Catalog } from '@msa/catalog';
+import { databaseName, findRepoRoot, loadCatalog, stackFileName, stackOfFile, topicName, type Catalog } from '@msa/catalog';
 import { parse } from 'yaml';
 import { localStackConfigSchema, StackConfigError, type LocalStackConfig } from '@msa/infra/config';
 import { pulumi, repoRoot, type PulumiRunOptions } from './pulumi-cli.ts';
@@ -148,8 +148,8 @@ export async function cloneLocalStack(options: CloneOptions): Promise<CloneRepor
     portOffset,
     ...names,
     endpoints: outputs.endpoints,
-    databases: Object.fromEntries(catalog.services.map((s) => [s.name, `${names.namePrefix}${s.database.name}`])),
-    topics: Object.fromEntries(catalog.topics.map((t) => [t, `${names.topicPrefix}${t}`])),
+    databases: Object.fromEntries(catalog.services.map((s) => [s.name, databaseName(s, { database: names.namePrefix })])),
+    topics: Object.fromEntries(catalog.topics.map((t) => [t, topicName(names.topicPrefix, t)])),
     smoke,
     seconds: { configure: (t1 - t0) / 1000, up: (t2 - t1) / 1000, smoke: (t3 - t2) / 1000 },
   };
