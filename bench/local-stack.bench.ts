@@ -94,7 +94,7 @@ for (let run = 0; run < RUNS; run++) {
   try {
     await pulumi(['stack', 'init', project.stack, '--non-interactive'], project.run);
     coldUp.push(await timed(() => upStack(project.stack, project.run)));
-    for (const [key, value] of Object.entries({ version: `1.0.${run}`, image: 'local:delivery', commit: 'bench' })) {
+    for (const [key, value] of Object.entries({ version: `1.0.${run}`, image: 'local:delivery', commit: 'be0c4e5' })) {
       await pulumi(['config', 'set', '--path', `msa:releases.delivery.${key}`, value, '--stack', project.stack], project.run);
     }
     changeOne.push(await timed(() => upStack(project.stack, project.run)));
