@@ -6,7 +6,7 @@ import { StackConfigError, type ConfigProblem } from './errors.ts';
 const DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 /** Everything a service's resources need, decided once from the catalog and the stack config. */
-export interface CloudService {
+export interface CloudServiceSpec {
   service: Service;
   release: Release;
   replicas: { min: number; max: number; cpuTarget: number };
@@ -16,9 +16,9 @@ export interface CloudService {
  * Joins the catalog with the stack's release state and replica floor.
  * Every problem is collected, so one run names them all; none leaves this function as a resource.
  */
-export function resolveCloudServices(stack: string, config: AwsStackConfig, catalog: Catalog): CloudService[] {
+export function resolveCloudServices(stack: string, config: AwsStackConfig, catalog: Catalog): CloudServiceSpec[] {
   const problems: ConfigProblem[] = [];
-  const resolved: CloudService[] = [];
+  const specs: CloudServiceSpec[] = [];
   for (const service of catalog.services) {
     const release = config.releases[service.name];
     if (!release) {
@@ -41,7 +41,7 @@ export function resolveCloudServices(stack: string, config: AwsStackConfig, cata
         message: `${config.workloads.minReplicas} is above ${path.relative(catalog.root, service.file)}: scaling.maxReplicas (${service.scaling.maxReplicas}); raise the service's maximum or lower the floor`,
       });
     }
-    resolved.push({ service, release, replicas: { min, max: service.scaling.maxReplicas, cpuTarget: service.scaling.cpuTarget } });
+    specs.push({ service, release, replicas: { min, max: service.scaling.maxReplicas, cpuTarget: service.scaling.cpuTarget } });
   }
   const open = catalog.services.filter((s) => s.public);
   if (open.length > 1) {
@@ -51,5 +51,5 @@ export function resolveCloudServices(stack: string, config: AwsStackConfig, cata
     });
   }
   if (problems.length > 0) throw new StackConfigError(stack, problems);
-  return resolved;
+  return specs;
 }

@@ -1,5 +1,5 @@
 import * as aws from '@pulumi/aws';
-import type { CloudService } from '../config/services.ts';
+import type { CloudServiceSpec } from '../config/services.ts';
 import { awsTags, type Env } from '../config/context.ts';
 import type { Microservice } from './service.ts';
 import { SERVICE_PORT } from './workload.ts';
@@ -15,10 +15,10 @@ export function inClusterUrl(service: string, namespacePrefix: string): string {
  * Pods carry their own security group, so a synchronous call between services needs a rule: the callee's
  * pods admit each caller the catalog lists (`calls`), on the callee's port, and no other service.
  */
-export function admitCallers(env: Env, plans: CloudService[], services: Record<string, Microservice>): aws.vpc.SecurityGroupIngressRule[] {
-  const byName = new Map(plans.map((p) => [p.service.name, p.service]));
+export function admitCallers(env: Env, specs: CloudServiceSpec[], services: Record<string, Microservice>): aws.vpc.SecurityGroupIngressRule[] {
+  const byName = new Map(specs.map((p) => [p.service.name, p.service]));
   const rules: aws.vpc.SecurityGroupIngressRule[] = [];
-  for (const { service: caller } of plans) {
+  for (const { service: caller } of specs) {
     for (const calleeName of caller.calls) {
       const callee = byName.get(calleeName);
       const from = services[caller.name];

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { CloudService } from '../config/services.ts';
+import type { CloudServiceSpec } from '../config/services.ts';
 import { awsTags, k8sLabels } from '../config/context.ts';
-import { consumerGroup, deadLetterTopic, serviceEnv, topicName } from '@msa/catalog';
+import { consumerGroup, databaseName, deadLetterTopic, NO_PREFIXES, serviceEnv, topicName } from '@msa/catalog';
 import { inClusterUrl } from './calls.ts';
 import { ServiceDatabase } from './database.ts';
 import { DatabaseRoles } from './database-roles.ts';
@@ -12,7 +12,7 @@ import { WorkloadSecurity } from './security.ts';
 import { Workload } from './workload.ts';
 
 export interface MicroserviceArgs {
-  readonly plan: CloudService;
+  readonly spec: CloudServiceSpec;
   readonly host: ServiceHost;
 }
 
@@ -26,16 +26,18 @@ export class Microservice extends pulumi.ComponentResource {
 
   constructor(name: string, args: MicroserviceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:service:Microservice', name, {}, opts);
-    const { plan, host } = args;
-    const svc = plan.service;
+    const { spec, host } = args;
+    const svc = spec.service;
     const owner = { service: svc.name, team: svc.team };
     const tags = awsTags(host.env, owner);
     const labels = k8sLabels(host.env, owner);
     const namespace = `${host.prefix.namespace}${svc.name}`;
     const topic = (t: string) => topicName(host.prefix.topic, t);
     const parent = { parent: this };
+    // Each service has an RDS instance of its own, so no stack shares a database server: no prefix.
+    const dbName = databaseName(svc, NO_PREFIXES);
 
-    const db = new ServiceDatabase(`${name}-db`, { vpcId: host.vpcId, subnetGroupName: host.dataSubnetGroupName, dbName: svc.database.name, settings: host.database, protect: host.protect, tags }, parent);
+    const db = new ServiceDatabase(`${name}-db`, { vpcId: host.vpcId, subnetGroupName: host.dataSubnetGroupName, dbName, settings: host.database, protect: host.protect, tags }, parent);
     const security = new WorkloadSecurity(`${name}-net`, {
       vpcId: host.vpcId, clusterSecurityGroupId: host.clusterSecurityGroupId, databaseSecurityGroupId: db.securityGroupId, kafkaSecurityGroupId: host.kafkaSecurityGroupId, port: svc.port, tags,
     }, parent);
@@ -54,22 +56,22 @@ export class Microservice extends pulumi.ComponentResource {
     // The pods connect as the service's own role, never as the master user: a job creates the role first.
     const roles = new DatabaseRoles(`${name}-db-roles`, {
       serviceName: svc.name, namespace: identity.namespace, podSecurityGroupId: security.securityGroupId, engineVersion: host.database.engineVersion,
-      host: db.address, port: db.port, database: svc.database.name, masterUsername: db.masterUsername, masterPassword: db.masterPassword,
+      host: db.address, port: db.port, database: dbName, masterUsername: db.masterUsername, masterPassword: db.masterPassword,
       appRole: db.username, appPassword: db.password, labels,
     }, parent);
     // The pod template sets PORT itself (the catalog's port, which serviceEnv would give too).
     const { PORT: _port, ...contractEnv } = serviceEnv(svc, {
-      prefixes: { topic: host.prefix.topic }, version: plan.release.version, calleeUrl: (callee) => inClusterUrl(callee, host.prefix.namespace),
+      prefixes: { topic: host.prefix.topic }, version: spec.release.version, calleeUrl: (callee) => inClusterUrl(callee, host.prefix.namespace),
     });
-    const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${svc.database.name}?sslmode=require`;
+    const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${dbName}?sslmode=require`;
     new Workload(`${name}-app`, {
       service: svc,
       namespace: identity.namespace,
-      image: plan.release.image,
-      replicas: plan.replicas,
+      image: spec.release.image,
+      replicas: spec.replicas,
       serviceAccountName: identity.serviceAccountName,
       podSecurityGroupId: security.securityGroupId,
-      database: { PGHOST: db.address, PGPORT: db.port.apply(String), PGDATABASE: svc.database.name, PGUSER: db.username, PGPASSWORD: db.password, DATABASE_URL: pulumi.secret(url) },
+      database: { PGHOST: db.address, PGPORT: db.port.apply(String), PGDATABASE: dbName, PGUSER: db.username, PGPASSWORD: db.password, DATABASE_URL: pulumi.secret(url) },
       env: {
         ...contractEnv,
         MSA_ENVIRONMENT: host.env.environment,

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { topicName, type Catalog } from '@msa/catalog';
 import type { AwsStackConfig } from '../../config/aws-schema.ts';
 import { awsTags, k8sLabels, PLATFORM, type Env } from '../../config/context.ts';
-import type { CloudService } from '../../config/services.ts';
+import type { CloudServiceSpec } from '../../config/services.ts';
 import { LoadBalancerController } from '../../ingress/load-balancer-controller.ts';
 import { PublicIngress } from '../../ingress/public-ingress.ts';
 import { Topics } from '../../kafka/topics.ts';
@@ -16,7 +16,7 @@ import { externalDns } from '../../ingress/external-dns.ts';
 import { createPlatform, protectData, referencePlatform, PLATFORM_KEYS } from './platform.ts';
 
 /** Everything a cloud stack deploys. Config and catalog arrive validated; nothing here reads config. */
-export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, plans: CloudService[]) {
+export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, specs: CloudServiceSpec[]) {
   const shared = config.cluster.mode === 'reference';
   // A referenced platform is read and checked first, so a bad reference registers nothing else.
   const referenced = config.cluster.mode === 'reference' ? await referencePlatform(env, config.cluster.stack) : undefined;
@@ -53,11 +53,11 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,
   };
   const services: Record<string, Microservice> = {};
-  for (const plan of plans) {
-    services[plan.service.name] = new Microservice(`${env.stack}-${plan.service.name}`, { plan, host }, { ...opts, dependsOn: [topics] });
+  for (const spec of specs) {
+    services[spec.service.name] = new Microservice(`${env.stack}-${spec.service.name}`, { spec, host }, { ...opts, dependsOn: [topics] });
   }
-  admitCallers(env, plans, services);
-  const publicUrls = new Map(plans
+  admitCallers(env, specs, services);
+  const publicUrls = new Map(specs
     .filter((p) => p.service.public)
     .map((p) => {
       const svc = services[p.service.name];
@@ -75,8 +75,8 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   // public URL, an internal one in the cluster only. Releases as applied feed the drift check.
   const contract: ContractOutputs = {
     target: 'aws',
-    endpoints: Object.fromEntries(plans.map((p) => [p.service.name, publicUrls.get(p.service.name) ?? inClusterUrl(p.service.name, prefix.namespace)])),
-    releases: Object.fromEntries(plans.map((p) => [p.service.name, p.release])),
+    endpoints: Object.fromEntries(specs.map((p) => [p.service.name, publicUrls.get(p.service.name) ?? inClusterUrl(p.service.name, prefix.namespace)])),
+    releases: Object.fromEntries(specs.map((p) => [p.service.name, p.release])),
   };
   return {
     ...contract,
