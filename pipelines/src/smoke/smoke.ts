@@ -36,7 +36,9 @@ export async function smokeTest(service: Pick<Service, 'name' | 'http'>, baseUrl
     );
     return { ok: true, checks, detail: `${urls.join(' and ')} answered 2xx` };
   } catch (e) {
-    return { ok: false, checks, detail: `smoke test of ${service.name} failed after ${Date.now() - started} ms: ${(e as Error).message}` };
+    // An internal cloud service answers inside its cluster only: say where the test must run from.
+    const inside = new URL(baseUrl).hostname.endsWith('.svc.cluster.local') ? ` (${baseUrl} is reachable only from inside the cluster)` : '';
+    return { ok: false, checks, detail: `smoke test of ${service.name} failed after ${Date.now() - started} ms: ${(e as Error).message}${inside}` };
   }
 }
 
