@@ -35,8 +35,8 @@ export const SERVICE_ENV_NAMES: ReadonlySet<string> = new Set(Object.keys(servic
 
 export interface ServiceEnvOptions {
   prefixes: Pick<Prefixes, 'topic'>;
-  /** The release's version (msa:releases.<svc>.version), or the target's default. */
-  version: string;
+  /** The release's version (msa:releases.<svc>.version), or the target's default; none: the service reports its package's. */
+  version?: string;
   /** Base URL of a callee as the caller reaches it in this environment. */
   calleeUrl: (callee: string) => string;
   /** The listening port; the catalog's port unless the environment moves it (local stacks offset it). */
@@ -50,7 +50,7 @@ export interface ServiceEnvOptions {
 export function serviceEnv(service: ServiceEntry, o: ServiceEnvOptions): Record<string, string> {
   return {
     SERVICE_NAME: service.name,
-    [VERSION_ENV]: o.version,
+    ...(o.version !== undefined ? { [VERSION_ENV]: o.version } : {}),
     SERVICE_DESCRIPTION: service.description,
     PORT: String(o.port ?? service.port),
     TOPIC_PREFIX: o.prefixes.topic,
