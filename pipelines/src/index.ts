@@ -14,5 +14,3 @@ export { statusCommand, DriftError } from './commands/status.ts';
 export { rehearseCommand } from './commands/rehearse.ts';
 export { PROMOTION_CHAIN, promotionRefusal } from './stacks/chain.ts';
 export { Pulumi } from '@msa/stack-driver';
-export { endpointOf, smokeTest } from './smoke/smoke.ts';
-export { readStackOutputs, runningReleases } from './stacks/running.ts';

@@ -19,7 +19,7 @@ export function ensurePulumiCli(): void {
  * It reads msa:releases like infra does and exports the catalog's stack contract, built and checked
  * by the contract's own parser, so it cannot define a contract of its own: `releases` (what it runs)
  * and `endpoints` (where each service answers; here a release server path per version).
- * infra/test/stack-contract.test.ts holds the real programs of both targets to the same contract.
+ * pipelines/test/stack-contract.test.ts holds the real programs of both targets to the same contract.
  * FIXTURE_HOLD_MS keeps an update running, holding the stack's lock.
  */
 const PROGRAM = `import * as pulumi from '@pulumi/pulumi';

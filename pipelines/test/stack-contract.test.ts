@@ -1,13 +1,18 @@
-import { CLOUD_STACKS, LOCAL_STACK, missingEndpoints, type StackOutputs } from '@msa/catalog';
-import { describe, expect, it } from 'vitest';
-import { endpointOf, readStackOutputs, runningReleases, type PipelineContext } from '@msa/pipelines';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { catalog, ROOT, stackConfig } from './support.ts';
+import { CLOUD_STACKS, findRepoRoot, LOCAL_STACK, loadCatalog, missingEndpoints, type StackOutputs } from '@msa/catalog';
+import { StackConfig } from '@msa/stack-driver';
+import { describe, expect, it } from 'vitest';
+import type { PipelineContext } from '../src/context.ts';
+import { endpointOf } from '../src/smoke/smoke.ts';
+import { readStackOutputs, runningReleases } from '../src/stacks/running.ts';
+
+const ROOT = findRepoRoot(import.meta.dirname);
+const catalog = loadCatalog(ROOT);
 
 /**
- * The stack contract between the programs and the pipeline: the REAL program of each target runs
+ * The stack contract between infra's programs and the pipeline: the REAL program of each target runs
  * under mocks for each stack's real config, and what it exports goes through the pipeline's own
  * reader, as `pulumi stack output --json` would hand it over. The pipeline tests deploy a fixture
  * program instead; this is what keeps that fixture honest.
@@ -37,10 +42,10 @@ describe('every stack exports the stack contract the pipeline reads', () => {
       for (const s of catalog.services) {
         const url = new URL(endpointOf(outputs, s.name)!);
         // The public API at its public host over TLS; the others at their Service inside the cluster.
-        if (s.public) expect(url.href).toBe(`https://${(stackConfig(stack)['msa:ingress'] as { host: string }).host}/`);
+        if (s.public) expect(url.href).toBe(`https://${(StackConfig.load(ROOT, stack).get('msa:ingress') as { host: string }).host}/`);
         else expect(url.hostname).toBe(`${s.name}.${s.name}.svc.cluster.local`);
       }
-      expect(runningReleases(outputs)).toEqual(stackConfig(stack)['msa:releases']);
+      expect(runningReleases(outputs)).toEqual(StackConfig.load(ROOT, stack).releases());
     }, 120_000);
   }
 
