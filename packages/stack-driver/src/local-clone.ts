@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { databaseName, findRepoRoot, loadCatalog, stackFileName, stackOfFile, topicName, type Catalog } from '@msa/catalog';
+import { databaseName, findRepoRoot, healthPaths, loadCatalog, stackFileName, stackOfFile, topicName, type Catalog } from '@msa/catalog';
 import { parse } from 'yaml';
 import { localStackConfigSchema, StackConfigError, type LocalStackConfig } from '@msa/infra/config';
 import { pulumi, repoRoot, type PulumiRunOptions } from './pulumi-cli.ts';
@@ -157,8 +157,10 @@ export async function cloneLocalStack(options: CloneOptions): Promise<CloneRepor
 
 /** Every service ready, and each public service's API answering its health and OpenAPI paths. */
 export async function smokeTest(catalog: Catalog, outputs: LocalStackOutputs): Promise<{ url: string; status: number }[]> {
-  const urls = catalog.services.map((s) => outputs.endpoints[s.name]).filter((u): u is string => u !== undefined);
-  await waitHealthy(urls, catalog.services[0]?.http.readiness ?? '/readyz', 60_000);
+  for (const s of catalog.services) {
+    const url = outputs.endpoints[s.name];
+    if (url) await waitHealthy([url], healthPaths(s).readiness, 60_000);
+  }
   const results: { url: string; status: number }[] = [];
   for (const service of catalog.services.filter((s) => s.public)) {
     for (const p of [service.http.health, service.http.openapi]) {
