@@ -111,7 +111,7 @@ describe('workflows: structure', () => {
     ]);
     // Only the first stage takes the build record; the others promote what passed before them.
     expect(release!.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.if).toBe("inputs.from == ''");
-    expect(tests!.steps!.at(-1)!.run!.trimEnd()).toBe('npm run pipeline -- --push verify "$SERVICE" --env "$STAGE"');
+    expect(tests!.steps!.at(-1)!.run!.trimEnd()).toBe('npm run pipeline -- --push smoke "$SERVICE" --env "$STAGE"');
   });
 
   it('release services independently: main fans out one release per affected service with fail-fast off', () => {
