@@ -18,6 +18,8 @@ export function serviceEnvSchema() {
     // Optional: a service started by hand reports its package's version.
     [VERSION_ENV]: z.string().min(1).optional(),
     SERVICE_DESCRIPTION: z.string().default(''),
+    /** The catalog's `public`: a public API keeps taking requests while its outbox is stalled. */
+    SERVICE_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     PORT: z.coerce.number().int().min(0).max(65535),
     TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
     TOPICS_PRODUCED: list,
@@ -52,6 +54,7 @@ export function serviceEnv(service: ServiceEntry, o: ServiceEnvOptions): Record<
     SERVICE_NAME: service.name,
     ...(o.version !== undefined ? { [VERSION_ENV]: o.version } : {}),
     SERVICE_DESCRIPTION: service.description,
+    SERVICE_PUBLIC: String(service.public),
     PORT: String(o.port ?? service.port),
     TOPIC_PREFIX: o.prefixes.topic,
     TOPICS_PRODUCED: service.topics.produces.join(','),

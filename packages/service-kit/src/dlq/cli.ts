@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { findRepoRoot, loadCatalog } from '@msa/catalog';
+import { deadLetterTopic, findRepoRoot, loadCatalog, topicName } from '@msa/catalog';
 import { listDeadLetters, replayDeadLetters, type DeadLetter, type DeadLetterTopic } from './dead-letters.ts';
 
 interface GlobalOptions {
@@ -25,7 +25,7 @@ async function brokersFrom(option: string | undefined): Promise<string[]> {
 async function topicOf(service: string, o: GlobalOptions): Promise<DeadLetterTopic> {
   const entry = loadCatalog(findRepoRoot()).services.find((s) => s.name === service);
   if (!entry) throw new InvalidArgumentError(`no service "${service}" in the catalog (apps/*/service.yaml)`);
-  return { brokers: await brokersFrom(o.brokers), topic: `${o.prefix}${entry.deadLetterTopic}` };
+  return { brokers: await brokersFrom(o.brokers), topic: topicName(o.prefix, deadLetterTopic(entry)) };
 }
 
 function printLetters(letters: DeadLetter[]): void {

@@ -141,7 +141,7 @@ export async function startService<E extends BaseEnv>(
         failedState: 'unreachable',
         check: async () => void (await producer.metadata({ topics: kafkaTopics, forceUpdate: true, retries: 0 })),
       },
-      { ...outbox.readiness, required: !entry.public },
+      { ...outbox.readiness, required: !env.SERVICE_PUBLIC },
       ...(consumer ? [{ name: 'consumer', required: false, check: async () => consumer.state }] : []),
       ...(def.checks?.(ctx) ?? []),
     ],
