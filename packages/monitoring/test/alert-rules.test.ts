@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { findRepoRoot, loadCatalog, type Service } from '@msa/catalog';
+import { createMetrics } from '@msa/service-kit';
+import { RULES_FILE, buildRuleGroups, renderRules, serviceAlerts, slo, type AlertRule } from '../src/index.ts';
+
+const root = findRepoRoot();
+const catalog = loadCatalog(root);
+const testsDir = path.join(root, 'monitoring/tests');
+const testFiles = readdirSync(testsDir).filter((f) => f.endsWith('.test.yml')).map((f) => path.join(testsDir, f));
+
+function promtool(...args: string[]): string {
+  const run = spawnSync('promtool', args, { cwd: root, encoding: 'utf8' });
+  if (run.error) throw new Error(`promtool not found (${run.error.message}): run npm run setup, which installs Debian's "prometheus" package`);
+  if (run.status !== 0) throw new Error(`promtool ${args.join(' ')} failed:\n${run.stdout}${run.stderr}`);
+  return run.stdout;
+}
+
+const alertRules = (): AlertRule[] => buildRuleGroups(catalog).flatMap((g) => g.rules.filter((r): r is AlertRule => 'alert' in r));
+
+/** Per alert name and service: evaluations where promtool expects it to fire, and where it expects silence with that service's series present. */
+function coverage(): { firing: Set<string>; silent: Set<string> } {
+  const firing = new Set<string>();
+  const silent = new Set<string>();
+  for (const file of testFiles) {
+    for (const group of parse(readFileSync(file, 'utf8')).tests) {
+      const present = new Set<string>(group.input_series.map((s: { series: string }) => /service="([^"]+)"/.exec(s.series)?.[1]));
+      for (const t of group.alert_rule_test ?? []) {
+        const fired = new Set<string>((t.exp_alerts ?? []).map((a: { exp_labels: { service: string } }) => a.exp_labels.service));
+        for (const svc of fired) firing.add(`${t.alertname}/${svc}`);
+        for (const svc of present) if (!fired.has(svc)) silent.add(`${t.alertname}/${svc}`);
+      }
+    }
+  }
+  return { firing, silent };
+}
+
+describe('alert rules generated from the catalog', () => {
+  it(`${RULES_FILE} is what npm run alerts -- render writes from the catalog today`, () => {
+    const committed = readFileSync(path.join(root, RULES_FILE), 'utf8');
+    expect(committed, `${RULES_FILE} is stale: run npm run alerts -- render and commit it`).toBe(renderRules(catalog));
+  });
+
+  it('passes promtool check rules', () => {
+    expect(promtool('check', 'rules', RULES_FILE)).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it('passes every promtool unit test under monitoring/tests', () => {
+    expect(testFiles.length).toBeGreaterThan(0);
+    expect(promtool('test', 'rules', ...testFiles.map((f) => path.relative(root, f)))).toContain('SUCCESS');
+  });
+
+  it('has a firing and a non-firing promtool case for every alert of every service', () => {
+    const { firing, silent } = coverage();
+    const rules = alertRules().map((r) => `${r.alert}/${r.labels.service}`);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules.filter((r) => !firing.has(r)), 'alerts without a firing case').toEqual([]);
+    expect(rules.filter((r) => !silent.has(r)), 'alerts without a non-firing case').toEqual([]);
+  });
+
+  it('tests no alert the rules do not define', () => {
+    const rules = new Set(alertRules().map((r) => `${r.alert}/${r.labels.service}`));
+    const { firing } = coverage();
+    expect([...firing].filter((f) => !rules.has(f))).toEqual([]);
+  });
+
+  it("puts the latency objective's threshold on a bucket boundary of the kit's http_request_duration_seconds", async () => {
+    const metrics = createMetrics('probe');
+    metrics.httpDuration.observe({ method: 'POST', route: '/orders', status: '201' }, 0.1);
+    const text = await metrics.registry.getSingleMetricAsString('http_request_duration_seconds');
+    expect(text).toContain(`le="${slo.latency.thresholdSeconds}"`);
+  });
+
+  it("derives each service's alerts from its catalog entry: consumer alerts only with topics to consume, breaker only with callees", () => {
+    const order = catalog.byName('order');
+    const names = (svc: Service) => serviceAlerts(svc).map((r) => r.alert);
+    expect(names(order)).toContain('CircuitBreakerOpen');
+    expect(names(catalog.byName('inventory'))).not.toContain('CircuitBreakerOpen');
+    const silent = { ...order, topics: { produces: [], consumes: [] }, calls: [] };
+    expect(names(silent)).toEqual(['ServiceUnavailable']);
+    expect(serviceAlerts(order).every((r) => r.labels.team === order.team)).toBe(true);
+  });
+
+  it('gives SLO alerts only to the public service', () => {
+    const slo = buildRuleGroups(catalog).filter((g) => g.name.startsWith('slo:')).map((g) => g.name);
+    expect(slo).toEqual(catalog.services.filter((s) => s.public).map((s) => `slo:${s.name}`));
+  });
+});
