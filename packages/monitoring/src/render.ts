@@ -1,5 +1,6 @@
 import type { Catalog } from '@msa/catalog';
 import { stringify } from 'yaml';
+import { appAlertsFor } from './app-alerts.ts';
 import { serviceAlerts } from './service-alerts.ts';
 import { sloGroups } from './slo-rules.ts';
 import type { RuleGroup } from './types.ts';
@@ -10,7 +11,7 @@ export const RULES_FILE = 'monitoring/alerts.rules.yml';
 /** Per service one group of its alerts, then the public services' SLO groups. */
 export function buildRuleGroups(catalog: Catalog): RuleGroup[] {
   return [
-    ...catalog.services.map((svc) => ({ name: `service:${svc.name}`, rules: serviceAlerts(svc) })),
+    ...catalog.services.map((svc) => ({ name: `service:${svc.name}`, rules: [...serviceAlerts(svc), ...appAlertsFor(svc)] })),
     ...sloGroups(catalog.services),
   ];
 }

@@ -26,7 +26,7 @@ export function serviceAlerts(svc: Service): AlertRule[] {
         labels: labels('page'),
         annotations: {
           summary: `${svc.name}: consumer loop on {{ $labels.instance }} not consuming for 2m`,
-          description: `kafka_consumer_up is 0 (starting or restarting); events on ${svc.topics.consumes.join(', ')} wait. See /readyz "consumer" and kafka_consumer_restarts_total.`,
+          description: `kafka_consumer_up is 0 (starting or restarting); events on its topics (apps/${svc.name}/service.yaml topics.consumes) wait. See /readyz "consumer" and kafka_consumer_restarts_total.`,
         },
       },
       {

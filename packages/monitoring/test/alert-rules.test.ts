@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findRepoRoot, loadCatalog, type Service } from '@msa/catalog';
 import { createMetrics } from '@msa/service-kit';
-import { RULES_FILE, buildRuleGroups, renderRules, serviceAlerts, slo, type AlertRule } from '../src/index.ts';
+import { RULES_FILE, appAlerts, buildRuleGroups, renderRules, serviceAlerts, slo, type AlertRule } from '../src/index.ts';
 
 const root = findRepoRoot();
 const catalog = loadCatalog(root);
@@ -82,6 +82,17 @@ describe('alert rules generated from the catalog', () => {
     const silent = { ...order, topics: { produces: [], consumes: [] }, calls: [] };
     expect(names(silent)).toEqual(['ServiceUnavailable']);
     expect(serviceAlerts(order).every((r) => r.labels.team === order.team)).toBe(true);
+  });
+
+  it("names in a service's own alerts only metrics that service's source defines", () => {
+    for (const [name, app] of Object.entries(appAlerts)) {
+      const src = path.join(catalog.byName(name).dir, 'src');
+      const text = readdirSync(src, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => readFileSync(path.join(src, f), 'utf8'))
+        .join('\n');
+      for (const metric of app.metrics) expect(text, `${metric} in apps/${name}/src`).toContain(`'${metric}'`);
+    }
   });
 
   it('gives SLO alerts only to the public service', () => {
