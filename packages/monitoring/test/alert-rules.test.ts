@@ -38,6 +38,26 @@ function coverage(): { firing: Set<string>; silent: Set<string> } {
   return { firing, silent };
 }
 
+/** The rule's text with its service's name and team replaced by another rule's: equal text means equal behaviour. */
+function asFor(rule: AlertRule, other: AlertRule): string {
+  const word = (w = '') => new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g');
+  const { service = '', team = '' } = other.labels;
+  return JSON.stringify(rule).replace(word(rule.labels.team), team).replace(word(rule.labels.service), service);
+}
+
+/**
+ * Alerts promtool does not exercise for their own service: fine only when they are, word for word
+ * but for the service's name and team, a catalog rule promtool exercises for another service (so a
+ * service added to the catalog needs no new promtool case to be covered).
+ */
+function untested(rules: AlertRule[], tested: (key: string) => boolean): string[] {
+  const key = (r: AlertRule) => `${r.alert}/${r.labels.service}`;
+  const proven = alertRules().filter((r) => tested(key(r)));
+  return rules
+    .filter((r) => !tested(key(r)) && !proven.some((p) => p.alert === r.alert && asFor(r, p) === JSON.stringify(p)))
+    .map(key);
+}
+
 describe('alert rules generated from the catalog', () => {
   it(`${RULES_FILE} is what npm run alerts -- render writes from the catalog today`, () => {
     const committed = readFileSync(path.join(root, RULES_FILE), 'utf8');
@@ -53,12 +73,22 @@ describe('alert rules generated from the catalog', () => {
     expect(promtool('test', 'rules', ...testFiles.map((f) => path.relative(root, f)))).toContain('SUCCESS');
   });
 
-  it('has a firing and a non-firing promtool case for every alert of every service', () => {
+  it('has a firing and a non-firing promtool case for every alert of every service (its own, or those of the same rule for another service)', () => {
     const { firing, silent } = coverage();
-    const rules = alertRules().map((r) => `${r.alert}/${r.labels.service}`);
-    expect(rules.length).toBeGreaterThan(0);
-    expect(rules.filter((r) => !firing.has(r)), 'alerts without a firing case').toEqual([]);
-    expect(rules.filter((r) => !silent.has(r)), 'alerts without a non-firing case').toEqual([]);
+    expect(alertRules().length).toBeGreaterThan(0);
+    const missing = untested(alertRules(), (k) => firing.has(k) && silent.has(k));
+    const say = (k: string) => `${k}: ${firing.has(k) ? '' : 'no firing case '}${silent.has(k) ? '' : 'no non-firing case'}`;
+    expect(missing.map(say), 'alerts promtool does not exercise').toEqual([]);
+  });
+
+  it("covers a service added to the catalog through the promtool cases of a service with the same parts", () => {
+    const { firing, silent } = coverage();
+    const tested = (k: string) => firing.has(k) && silent.has(k);
+    const billing = { ...catalog.byName('inventory'), name: 'billing', team: 'finance' };
+    expect(untested([...alertRules(), ...serviceAlerts(billing)], tested)).toEqual([]);
+    // A rule that differs in more than the name is not covered by its neighbour's cases.
+    const odd = serviceAlerts(billing).map((r) => (r.alert === 'KafkaConsumerDown' ? { ...r, for: '30m' } : r));
+    expect(untested(odd, tested)).toEqual(['KafkaConsumerDown/billing']);
   });
 
   it('tests no alert the rules do not define', () => {
