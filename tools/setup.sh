@@ -3,7 +3,7 @@
 # Idempotent and quick on a machine that has it all; on a fresh one it installs:
 #   npm dependencies (with Node 24 itself), PostgreSQL (Debian) and Kafka (Maven Central) via the
 #   servers command, the Pulumi CLI (built from the Go module proxy), actionlint and zizmor,
-#   and schemathesis (PyPI, hash-pinned).
+#   schemathesis (PyPI, hash-pinned) and promtool (Debian's prometheus package).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -26,3 +26,6 @@ bash pipelines/scripts/install-workflow-linters.sh
 
 step "API fuzzer: schemathesis (pinned by hash)"
 bash tools/schemathesis/setup.sh
+
+step "promtool (alert rule tests): Debian's prometheus package, no server left running"
+bash tools/prometheus/install-promtool.sh
