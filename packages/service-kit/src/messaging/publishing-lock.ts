@@ -34,16 +34,20 @@ export class PublishingLock {
   }
 
   get held(): boolean {
-    return this.#held;
+    return this.#held && this.#session !== undefined;
   }
 
   /** Takes the lock if it is free; true while this replica holds it. */
   async acquire(): Promise<boolean> {
-    if (this.#held) return true;
+    if (this.held) return true;
+    this.#held = false;
     const session = this.#session ?? (await this.#open());
     const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [this.#opts.key]);
     if (!rows[0]?.ok || this.#session !== session) return false;
     await session.query(`LISTEN ${this.#opts.channel}`);
+    // The session can end while LISTEN is answered (seen when the server terminates sessions in a
+    // burst): holding a lock whose session is gone would leave the relay failing forever.
+    if (this.#session !== session) return false;
     this.#held = true;
     this.#opts.log.info('outbox relay holds the publishing lock');
     return true;
