@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findRepoRoot, loadCatalog, NO_PREFIXES, serviceEnv } from '@msa/catalog';
 import { launchSpec } from '../src/launch.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -16,7 +17,13 @@ function run(service: string, env: Record<string, string>) {
   return { exited, output: () => output };
 }
 
-const base = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', KAFKA_BROKERS: '127.0.0.1:1', PORT: '0' };
+// What every launcher gives a service (the catalog's contract), so only the bound under test is wrong.
+const base = {
+  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('inventory'), { prefixes: NO_PREFIXES, calleeUrl: () => 'http://127.0.0.1:1' }),
+  DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+  KAFKA_BROKERS: '127.0.0.1:1',
+  PORT: '0',
+};
 
 describe('failure bounds a service is started with', () => {
   it('stop the service before it connects to anything when one is not a positive number, naming it', async () => {
