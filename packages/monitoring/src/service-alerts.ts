@@ -44,15 +44,15 @@ export function serviceAlerts(svc: Service): AlertRule[] {
       },
       {
         alert: 'DeadLettersAppearing',
-        // increase() misses a counter series' first sample, and the dead_lettered series is born at the
+        // increase() misses a counter series' first sample, and a topic/reason series is born at its
         // first dead letter; the second arm catches a series that did not exist 10 minutes ago.
         expr:
-          `sum by (service, topic) (increase(kafka_messages_consumed_total{${sel},outcome="dead_lettered"}[10m])) > 0` +
-          ` or sum by (service, topic) (kafka_messages_consumed_total{${sel},outcome="dead_lettered"}` +
-          ` unless kafka_messages_consumed_total{${sel},outcome="dead_lettered"} offset 10m)`,
+          `sum by (service, topic, reason) (increase(kafka_dead_letters_total{${sel}}[10m])) > 0` +
+          ` or sum by (service, topic, reason) (kafka_dead_letters_total{${sel}}` +
+          ` unless kafka_dead_letters_total{${sel}} offset 10m)`,
         labels: labels('ticket'),
         annotations: {
-          summary: `${svc.name}: messages from {{ $labels.topic }} dead-lettered in the last 10m`,
+          summary: `${svc.name}: messages from {{ $labels.topic }} dead-lettered in the last 10m ({{ $labels.reason }})`,
           description: `Inspect and replay with: npm run dlq -- list ${svc.name}`,
         },
       },
