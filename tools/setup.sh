@@ -3,7 +3,7 @@
 # Idempotent and quick on a machine that has it all; on a fresh one it installs:
 #   npm dependencies (with Node 24 itself), PostgreSQL (Debian) and Kafka (Maven Central) via the
 #   servers command, the Pulumi CLI (built from the Go module proxy), actionlint and zizmor,
-#   schemathesis (PyPI, hash-pinned) and promtool (Debian's prometheus package).
+#   schemathesis (PyPI, hash-pinned) and Prometheus, promtool and Alertmanager (Debian's prometheus, prometheus-alertmanager).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -27,5 +27,5 @@ bash pipelines/scripts/install-workflow-linters.sh
 step "API fuzzer: schemathesis (pinned by hash)"
 bash tools/schemathesis/setup.sh
 
-step "promtool (alert rule tests): Debian's prometheus package, no server left running"
-bash tools/prometheus/install-promtool.sh
+step "Prometheus, promtool and Alertmanager: Debian's prometheus and prometheus-alertmanager packages, no server left running"
+bash tools/prometheus/install-servers.sh

@@ -62,8 +62,13 @@ export const orders = {
     return rows;
   },
 
-  async setStatus(tx: Tx, id: string, status: OrderStatus): Promise<void> {
-    await tx.query('UPDATE orders SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
+  /** Returns how long ago the order was placed, in seconds: a final status ends its saga, and that is the saga's duration. */
+  async setStatus(tx: Tx, id: string, status: OrderStatus): Promise<number> {
+    const { rows } = await tx.query<{ age_s: number }>(
+      'UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 RETURNING extract(epoch FROM now() - created_at)::float8 AS age_s',
+      [id, status],
+    );
+    return rows[0]?.age_s ?? 0;
   },
 
   async addHistory(tx: Tx, id: string, event: string, status: OrderStatus, detail: Record<string, unknown>): Promise<void> {

@@ -18,6 +18,10 @@ describe('the local stack, end to end', () => {
   const cloneName = () => `${project.stack}-pr-42`;
   const runtimeDir = (stack: string) => path.join(repoRoot, '.local', 'stacks', stack);
   const secretKey = 'msa:local.env.delivery.UNDELIVERABLE_PATTERN';
+  const targetsFile = (stack: string) => path.join(repoRoot, '.local', 'monitoring', 'targets', `${stack}.json`);
+  /** What the local Prometheus would scrape for a stack: its targets file's addresses. */
+  const scraped = (stack: string) => (JSON.parse(readFileSync(targetsFile(stack), 'utf8')) as { targets: string[] }[]).flatMap((g) => g.targets).sort();
+  const hosts = (o: LocalStackOutputs) => Object.values(o.endpoints).map((u) => new URL(u).host).sort();
 
   beforeAll(async () => {
     project = await scratchProject('e2e');
@@ -45,6 +49,7 @@ describe('the local stack, end to end', () => {
     }
     expect(await topicsWithPrefix(project.topicPrefix)).toEqual(catalog.topics.map((t) => `${project.topicPrefix}${t}`).sort());
     for (const t of catalog.topics) expect(outputs.topics[t]).toContain(` ${project.topicPrefix}${t} `);
+    expect(scraped(project.stack), 'the Prometheus scrape targets file').toEqual(hosts(outputs));
   }, 240_000);
 
   it('runs a saga to CONFIRMED and one, with an undeliverable address, to CANCELLED', async () => {
@@ -67,6 +72,7 @@ describe('the local stack, end to end', () => {
     expect(cloneYaml.encryptionsalt).not.toBe(sourceYaml.encryptionsalt);
     const value = await pulumi(['config', 'get', '--path', secretKey, '--stack', cloneName()], project.run);
     expect(value.trim()).toBe('nowhere|atlantis');
+    expect(scraped(cloneName()), "the clone's own scrape targets file").toEqual(hosts(cloneOutputs));
   }, 240_000);
 
   it('runs a saga on the clone, which shares no port, database or topic with its source', async () => {
@@ -164,6 +170,7 @@ describe('the local stack, end to end', () => {
       expect(await databasesWithPrefix(prefix), `${stack} databases`).toEqual([]);
       expect(await topicsWithPrefix(topicPrefix), `${stack} topics`).toEqual([]);
       expect(existsSync(runtimeDir(stack)), `${stack} runtime folder`).toBe(false);
+      expect(existsSync(targetsFile(stack)), `${stack} scrape targets file`).toBe(false);
     }
   }, 240_000);
 });

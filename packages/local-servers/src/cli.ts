@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { ConfigError, connectionSettings, loadConfig } from './config.ts';
 import { PrerequisiteError, ServerStartError } from './errors.ts';
 import { settingsText, statusTable } from './report.ts';
-import { installServers, serverStatus, startServers, stopServers } from './servers.ts';
+import { monitoringSettings, startMonitoring, stopMonitoring } from './monitoring/servers.ts';
+import { installServers, monitoringStatus, serverStatus, startServers, stopServers } from './servers.ts';
 
 const log = (line: string) => console.log(line);
 
@@ -23,17 +24,22 @@ program
   .command('start')
   .description('install if needed, then start both servers detached and wait until they are ready')
   .option('--json', 'print the connection settings as JSON')
-  .action(async (options: { json?: boolean }) => {
+  .option('--monitoring', "also start Prometheus (the committed alert rules, scrape targets from each local stack's file) and Alertmanager")
+  .action(async (options: { json?: boolean; monitoring?: boolean }) => {
     const config = loadConfig();
-    const settings = await startServers({ config, log: options.json ? () => {} : log });
-    console.log(options.json ? JSON.stringify(settings, null, 2) : settingsText(settings));
+    const quiet = options.json ? () => {} : log;
+    const settings = await startServers({ config, log: quiet });
+    if (options.monitoring) await startMonitoring(monitoringSettings(config), quiet);
+    console.log(options.json ? JSON.stringify(settings, null, 2) : settingsText(settings, options.monitoring ? config : undefined));
   });
 
 program
   .command('stop')
-  .description('stop both servers (safe when they are not running)')
+  .description('stop every server, Prometheus and Alertmanager included (safe when they are not running)')
   .action(async () => {
-    await stopServers({ config: loadConfig(), log });
+    const config = loadConfig();
+    await stopMonitoring(monitoringSettings(config), log);
+    await stopServers({ config, log });
   });
 
 program
@@ -42,7 +48,7 @@ program
   .option('--json', 'print as JSON')
   .action((options: { json?: boolean }) => {
     const config = loadConfig();
-    const statuses = serverStatus(config);
+    const statuses = [...serverStatus(config), ...monitoringStatus(config)];
     if (options.json) console.log(JSON.stringify({ servers: statuses, connection: connectionSettings(config) }, null, 2));
     else console.log(statusTable(statuses));
   });

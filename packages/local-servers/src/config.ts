@@ -24,6 +24,8 @@ const envSchema = z
     MSA_PG_PORT: port('MSA_PG_PORT', 55432),
     MSA_KAFKA_PORT: port('MSA_KAFKA_PORT', 59092),
     MSA_KAFKA_CONTROLLER_PORT: port('MSA_KAFKA_CONTROLLER_PORT', 59093),
+    MSA_PROMETHEUS_PORT: port('MSA_PROMETHEUS_PORT', 59090),
+    MSA_ALERTMANAGER_PORT: port('MSA_ALERTMANAGER_PORT', 59094),
     MSA_LOCAL_DIR: absoluteDir('MSA_LOCAL_DIR', path.join(repoRoot, '.local')),
     MSA_TOOLS_DIR: absoluteDir('MSA_TOOLS_DIR', path.join(repoRoot, '.tools')),
   })
@@ -37,6 +39,8 @@ const envSchema = z
       ['MSA_PG_PORT', env.MSA_PG_PORT],
       ['MSA_KAFKA_PORT', env.MSA_KAFKA_PORT],
       ['MSA_KAFKA_CONTROLLER_PORT', env.MSA_KAFKA_CONTROLLER_PORT],
+      ['MSA_PROMETHEUS_PORT', env.MSA_PROMETHEUS_PORT],
+      ['MSA_ALERTMANAGER_PORT', env.MSA_ALERTMANAGER_PORT],
     ] as const;
     for (const [i, [name, value]] of ports.entries()) {
       const clash = ports.slice(0, i).find(([, other]) => other === value);
@@ -66,6 +70,12 @@ export interface ServersConfig {
     readonly clusterIdFile: string;
     readonly propertiesFile: string;
     readonly log4jFile: string;
+  };
+  readonly monitoring: {
+    readonly prometheusPort: number;
+    readonly alertmanagerPort: number;
+    /** Scrape targets by file-based discovery: each local stack writes <stack>.json here. */
+    readonly targetsDir: string;
   };
 }
 
@@ -110,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
       clusterIdFile: path.join(kafkaDir, 'cluster-id'),
       propertiesFile: path.join(kafkaDir, 'server.properties'),
       log4jFile: path.join(kafkaDir, 'log4j2.properties'),
+    },
+    monitoring: {
+      prometheusPort: e.MSA_PROMETHEUS_PORT,
+      alertmanagerPort: e.MSA_ALERTMANAGER_PORT,
+      targetsDir: path.join(e.MSA_LOCAL_DIR, 'monitoring', 'targets'),
     },
   };
 }

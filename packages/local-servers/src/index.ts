@@ -2,6 +2,7 @@ export { type ConnectionSettings, ConfigError, connectionSettings, loadConfig, r
 export { PrerequisiteError, ServerStartError } from './errors.ts';
 export { kafkaLibsDir } from './kafka/install.ts';
 export { findPostgresBinDir } from './postgres/install.ts';
-export { installServers, kafkaVersion, type Options, type ServerStatus, serverStatus, startServers, stopServers } from './servers.ts';
+export { installServers, kafkaVersion, monitoringStatus, type Options, type ServerStatus, serverStatus, startServers, stopServers } from './servers.ts';
 export { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
 export { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
+export { type MonitoringSettings, monitoringSettings, prometheusConfig, startMonitoring, stopMonitoring, monitoringState } from './monitoring/servers.ts';

@@ -1,4 +1,4 @@
-import type { ConnectionSettings } from './config.ts';
+import type { ConnectionSettings, ServersConfig } from './config.ts';
 import type { ServerStatus } from './servers.ts';
 
 const mb = (bytes: number | null) => (bytes === null ? '-' : `${Math.round(bytes / 1024 / 1024)} MB`);
@@ -13,10 +13,18 @@ export function statusTable(statuses: ServerStatus[]): string {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }
 
-export function settingsText(settings: ConnectionSettings): string {
+/** `monitoring`: the config whose Prometheus and Alertmanager were started too, to show their addresses. */
+export function settingsText(settings: ConnectionSettings, monitoring?: ServersConfig): string {
+  const m = monitoring?.monitoring;
   return [
     'Connection settings:',
-    `  PostgreSQL  host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (trust)  ${settings.postgres.url}`,
-    `  Kafka       bootstrap=${settings.kafka.bootstrap}`,
+    `  PostgreSQL    host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (trust)  ${settings.postgres.url}`,
+    `  Kafka         bootstrap=${settings.kafka.bootstrap}`,
+    ...(m
+      ? [
+          `  Prometheus    http://127.0.0.1:${m.prometheusPort}/alerts  (targets: ${m.targetsDir}/*.json)`,
+          `  Alertmanager  http://127.0.0.1:${m.alertmanagerPort}/`,
+        ]
+      : []),
   ].join('\n');
 }

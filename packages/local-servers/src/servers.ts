@@ -5,11 +5,12 @@ import { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
 import { installPostgres } from './postgres/install.ts';
 import { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
 import { withLock } from './lock.ts';
+import { monitoringSettings, monitoringState } from './monitoring/servers.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { type Log, residentBytes, silent } from './system.ts';
 
 export interface ServerStatus {
-  name: 'postgres' | 'kafka';
+  name: 'postgres' | 'kafka' | 'prometheus' | 'alertmanager';
   running: boolean;
   pid: number | null;
   port: number;
@@ -65,6 +66,19 @@ export function serverStatus(config: ServersConfig = loadConfig()): ServerStatus
     port: state.port,
     rss: state.pid === undefined ? null : (residentBytes(state.pid) ?? null),
     dataDir,
+  }));
+}
+
+/** The local Prometheus and Alertmanager, in the same shape (they run only after `start --monitoring`). */
+export function monitoringStatus(config: ServersConfig = loadConfig()): ServerStatus[] {
+  const settings = monitoringSettings(config);
+  return Object.entries(monitoringState(settings)).map(([name, state]) => ({
+    name: name as 'prometheus' | 'alertmanager',
+    running: state.running,
+    pid: state.pid ?? null,
+    port: state.port,
+    rss: state.pid === undefined ? null : (residentBytes(state.pid) ?? null),
+    dataDir: settings.dir,
   }));
 }
 

@@ -35,6 +35,7 @@ describe('local servers configuration', () => {
     [{ MSA_PG_PORT: '5432.5' }, /MSA_PG_PORT="5432.5": MSA_PG_PORT must be a whole number/],
     [{ MSA_LOCAL_DIR: 'relative/dir' }, /MSA_LOCAL_DIR="relative\/dir": MSA_LOCAL_DIR must be an absolute path/],
     [{ MSA_KAFKA_PORT: '55432' }, /MSA_KAFKA_PORT="55432": MSA_KAFKA_PORT \(55432\) must differ from MSA_PG_PORT/],
+    [{ MSA_ALERTMANAGER_PORT: '59090' }, /MSA_ALERTMANAGER_PORT="59090": MSA_ALERTMANAGER_PORT \(59090\) must differ from MSA_PROMETHEUS_PORT/],
   ])('rejects %j with an error naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,5 +1,5 @@
 export { renderRules, buildRuleGroups, RULES_FILE } from './render.ts';
-export { serviceAlerts, outboxMaxAgeSeconds, transientFailureBoundSeconds } from './service-alerts.ts';
+export { serviceAlerts, outboxMaxAgeSeconds, transientFailureBoundSeconds, lagFor, lagWindow } from './service-alerts.ts';
 export { sloGroups, slo } from './slo-rules.ts';
 export type { AlertRule, RecordingRule, RuleGroup } from './types.ts';
-export { appAlerts, appAlertsFor } from './app-alerts.ts';
+export { appAlerts, appAlertsFor, orderSagaTimeoutSeconds, sagaStuckSeconds } from './app-alerts.ts';

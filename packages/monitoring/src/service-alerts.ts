@@ -11,6 +11,10 @@ export const outboxMaxAgeSeconds = baseEnvSchema.shape.OUTBOX_MAX_AGE_MS.parse(u
 /** A message failing transiently this long means the consumer's partition is stuck, not retrying a blip. */
 export const transientFailureBoundSeconds = 60;
 
+/** The lag alert's window and hold: long enough to ride out a burst, short enough to see a stuck consumer within a minute. */
+export const lagWindow = '2m';
+export const lagFor = '30s';
+
 /** Alerts every service gets from its catalog entry: only the parts it has (a consumer, an outbox, callees). */
 export function serviceAlerts(svc: Service): AlertRule[] {
   const sel = `service="${svc.name}"`;
@@ -40,19 +44,46 @@ export function serviceAlerts(svc: Service): AlertRule[] {
       },
       {
         alert: 'DeadLettersAppearing',
-        // increase() misses a counter series' first sample, and the dead_lettered series is born at the
+        // increase() misses a counter series' first sample, and a topic/reason series is born at its
         // first dead letter; the second arm catches a series that did not exist 10 minutes ago.
         expr:
-          `sum by (service, topic) (increase(kafka_messages_consumed_total{${sel},outcome="dead_lettered"}[10m])) > 0` +
-          ` or sum by (service, topic) (kafka_messages_consumed_total{${sel},outcome="dead_lettered"}` +
-          ` unless kafka_messages_consumed_total{${sel},outcome="dead_lettered"} offset 10m)`,
+          `sum by (service, topic, reason) (increase(kafka_dead_letters_total{${sel}}[10m])) > 0` +
+          ` or sum by (service, topic, reason) (kafka_dead_letters_total{${sel}}` +
+          ` unless kafka_dead_letters_total{${sel}} offset 10m)`,
         labels: labels('ticket'),
         annotations: {
-          summary: `${svc.name}: messages from {{ $labels.topic }} dead-lettered in the last 10m`,
+          summary: `${svc.name}: messages from {{ $labels.topic }} dead-lettered in the last 10m ({{ $labels.reason }})`,
           description: `Inspect and replay with: npm run dlq -- list ${svc.name}`,
         },
       },
+      {
+        alert: 'KafkaConsumerLagGrowing',
+        // Every replica reads the same group lag from the brokers: max by partition is one answer. A
+        // healthy consumer's lag hovers (deriv about 0); a stuck one's climbs while producers go on.
+        expr:
+          `sum by (service, topic) (max by (service, topic, partition) (kafka_consumer_lag_messages{${sel}})) > 0` +
+          ` and sum by (service, topic) (max by (service, topic, partition) (deriv(kafka_consumer_lag_messages{${sel}}[${lagWindow}]))) > 0`,
+        for: lagFor,
+        labels: labels('ticket'),
+        annotations: {
+          summary: `${svc.name}: consumer lag on {{ $labels.topic }} growing for ${lagFor}`,
+          description: 'The group commits slower than producers write (consumer stuck, retrying, or too slow); the saga waits. Check KafkaConsumerDown, KafkaConsumerDegraded and DatabasePoolSaturated. Lag: {{ $value }} messages.',
+        },
+      },
     );
+  }
+  // Every service owns a database (the catalog requires one).
+  {
+    rules.push({
+      alert: 'DatabasePoolSaturated',
+      // Callers queue only when every pooled connection is busy (or the database refuses new ones).
+      expr: `max by (service, instance) (min_over_time(db_pool_waiting_clients{${sel}}[1m])) > 0`,
+      labels: labels('ticket'),
+      annotations: {
+        summary: `${svc.name}: callers waiting for a database connection for 1m on {{ $labels.instance }}`,
+        description: 'Every connection of the pool is busy or the database refuses new ones; requests and messages queue. See db_pool_connections{state} and service_dependency_up{check="database"}.',
+      },
+    });
   }
   if (svc.topics.produces.length > 0) {
     rules.push({

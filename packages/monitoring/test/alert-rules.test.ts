@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findRepoRoot, loadCatalog, type Service } from '@msa/catalog';
 import { createMetrics } from '@msa/service-kit';
-import { RULES_FILE, appAlerts, buildRuleGroups, renderRules, serviceAlerts, slo, type AlertRule } from '../src/index.ts';
+import { RULES_FILE, appAlerts, buildRuleGroups, orderSagaTimeoutSeconds, renderRules, serviceAlerts, slo, type AlertRule } from '../src/index.ts';
+import { orderEnvSchema } from '../../../apps/order/src/env.ts';
 
 const root = findRepoRoot();
 const catalog = loadCatalog(root);
@@ -110,7 +111,7 @@ describe('alert rules generated from the catalog', () => {
     expect(names(order)).toContain('CircuitBreakerOpen');
     expect(names(catalog.byName('inventory'))).not.toContain('CircuitBreakerOpen');
     const silent = { ...order, topics: { produces: [], consumes: [] }, calls: [] };
-    expect(names(silent)).toEqual(['ServiceUnavailable']);
+    expect(names(silent)).toEqual(['DatabasePoolSaturated', 'ServiceUnavailable']);
     expect(serviceAlerts(order).every((r) => r.labels.team === order.team)).toBe(true);
   });
 
@@ -128,5 +129,9 @@ describe('alert rules generated from the catalog', () => {
   it('gives SLO alerts only to the public service', () => {
     const slo = buildRuleGroups(catalog).filter((g) => g.name.startsWith('slo:')).map((g) => g.name);
     expect(slo).toEqual(catalog.services.filter((s) => s.public).map((s) => `slo:${s.name}`));
+  });
+
+  it("bounds SagaStuck by the order service's own default ORDER_SAGA_TIMEOUT", () => {
+    expect(orderSagaTimeoutSeconds * 1000).toBe(orderEnvSchema.shape.ORDER_SAGA_TIMEOUT.parse(undefined));
   });
 });

@@ -23,6 +23,12 @@ export function createMetrics(service: string, version?: string) {
       labelNames: ['topic', 'outcome'],
       registers: [registry],
     }),
+    deadLettered: new client.Counter({
+      name: 'kafka_dead_letters_total',
+      help: 'Messages sent to the dead-letter topic, by source topic and reason: invalid_message (not an event envelope), permanent (the handler refused it), attempts_exhausted (an unknown failure outlived CONSUMER_MAX_ATTEMPTS)',
+      labelNames: ['topic', 'reason'],
+      registers: [registry],
+    }),
     consumerUp: new client.Gauge({
       name: 'kafka_consumer_up',
       help: '1 while the consumer is in its group and consuming (also while it waits on a transient failure), 0 while starting or restarting',
@@ -65,6 +71,12 @@ export function createMetrics(service: string, version?: string) {
       name: 'circuit_breaker_open',
       help: '1 while the circuit breaker to a dependency is open, 0.5 half-open, 0 closed',
       labelNames: ['dependency'],
+      registers: [registry],
+    }),
+    breakerCalls: new client.Counter({
+      name: 'circuit_breaker_calls_total',
+      help: 'Calls through the circuit breaker to a dependency, by result: success, failure (timeouts included), rejected (breaker open: not attempted, the caller takes its fallback)',
+      labelNames: ['dependency', 'result'],
       registers: [registry],
     }),
     ...outboxMetrics(registry),

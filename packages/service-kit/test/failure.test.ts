@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../src/events/envelope.ts';
+import { deadLetterReason } from '../src/messaging/dead-letter.ts';
 import { classifyFailure, PermanentError, TransientError } from '../src/messaging/failure.ts';
 
 const pgError = (code: string, message = 'from the server') => Object.assign(new Error(message), { code });
@@ -37,5 +38,16 @@ describe('classifying a failed message', () => {
   it('gives a failure it does not know a few attempts, then dead-letters it', () => {
     expect(classifyFailure(new Error('something else'))).toBe('unknown');
     expect(classifyFailure('a string')).toBe('unknown');
+  });
+});
+
+describe("a dead letter's reason label (kafka_dead_letters_total)", () => {
+  it.each([
+    ['invalid_message', new InvalidMessageError('message value is not JSON')],
+    ['permanent', new PermanentError('DeliveryFailed for order x, which has no reservation')],
+    ['permanent', pgError('23505')],
+    ['attempts_exhausted', new Error('a bug in a handler')],
+  ])('is %s for %s', (reason, error) => {
+    expect(deadLetterReason(error)).toBe(reason);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, eventually, request, sendRaw, TestSystem } from '../src/index.ts';
+import { envelope, eventually, metric, request, sendRaw, TestSystem } from '../src/index.ts';
 
 let system: TestSystem;
 const brokers = () => system.servers.kafka.brokers;
@@ -56,6 +56,9 @@ describe('dead letters', () => {
     expect(compensation.sourceTopic).toBe(topic('delivery.events'));
     expect(poison).toMatchObject({ reason: 'message value is not JSON', replayed: false });
     expect(poison.eventType).toBeUndefined();
+    // Counted by why: an unreadable message, and an event the handler refused.
+    expect(await metric(inventory(''), 'kafka_dead_letters_total', { topic: 'order.events', reason: 'invalid_message' })).toBe(1);
+    expect(await metric(inventory(''), 'kafka_dead_letters_total', { topic: 'delivery.events', reason: 'permanent' })).toBe(1);
 
     // Once the reservation exists, the compensation can apply: replay it alone.
     await sendRaw(brokers(), topic('order.events'), [{ key: orderId, value: placed(orderId, 'kiwi', 3) }]);

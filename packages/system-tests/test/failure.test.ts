@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, orderReaches as reaches, request, TestSystem } from '../src/index.ts';
+import { eventually, metric, orderReaches as reaches, request, TestSystem } from '../src/index.ts';
 
 let system: TestSystem;
 
@@ -39,6 +39,8 @@ describe('designed for failure', () => {
     for (let i = 0; i < 4; i++) during.push((await place()).json);
     expect(during.every((o) => o.deliveryFee.source === 'fallback')).toBe(true);
     expect((await request('GET', `${system.url('order')}/dependencies`)).json).toEqual({ delivery: { state: 'open' } });
+    // Calls the open breaker refused: each one a fallback served at once.
+    expect(await metric(system.url('order'), 'circuit_breaker_calls_total', { dependency: 'delivery', result: 'rejected' })).toBeGreaterThanOrEqual(1);
 
     await system.startService('delivery');
     const after = await eventually('the breaker to close', async () => {

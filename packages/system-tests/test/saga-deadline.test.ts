@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, eventually, readTopic, request, sendRaw, TestSystem } from '../src/index.ts';
+import { envelope, eventually, metric, readTopic, request, sendRaw, TestSystem } from '../src/index.ts';
 
 // A short deadline so a stranded saga is cancelled within the test; the sweep looks often.
 const TIMEOUT_S = 4;
@@ -56,12 +56,19 @@ describe('every saga has a deadline', () => {
     expect(placed.status).toBe(201);
     await orderReaches(placed.json.id, 'RESERVED');
     expect(await stockOf('apple')).toBe(7);
+    // Stuck, it shows among the open orders, and ages (what SagaStuck watches).
+    expect(await metric(order(), 'order_open_orders', { status: 'RESERVED' })).toBe(1);
+    expect(await metric(order(), 'order_oldest_open_age_seconds')).toBeGreaterThan(0);
 
     const cancelled = await orderReaches(placed.json.id, 'CANCELLED', 20_000);
     const timedOut = cancelled.history.find((h: { event: string }) => h.event === 'SagaTimedOut');
     expect(timedOut).toMatchObject({ status: 'CANCELLED', detail: { was: 'RESERVED', reason: expect.stringContaining('ORDER_SAGA_TIMEOUT') } });
     // Not before its deadline.
     expect(Date.parse(timedOut.at) - Date.parse(cancelled.createdAt)).toBeGreaterThanOrEqual(TIMEOUT_S * 1000);
+    // Ended by the sweep: a timed_out saga of at least the deadline, and no order open any more.
+    expect(await metric(order(), 'order_saga_duration_seconds_count', { outcome: 'timed_out' })).toBe(1);
+    expect(await metric(order(), 'order_saga_duration_seconds_sum', { outcome: 'timed_out' })).toBeGreaterThanOrEqual(TIMEOUT_S);
+    await eventually('no open order', async () => ((await metric(order(), 'order_open_orders')) === 0 ? true : undefined));
     await eventually('the stock to come back', async () => ((await stockOf('apple')) === 10 ? true : undefined));
     expect(await reservationOf(placed.json.id)).toMatchObject({ status: 'RELEASED', reason: expect.stringContaining('ORDER_SAGA_TIMEOUT') });
 

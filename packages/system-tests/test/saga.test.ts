@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderReaches as reaches, request, TestSystem } from '../src/index.ts';
+import { eventually, metric, orderReaches as reaches, request, TestSystem } from '../src/index.ts';
 
 let system: TestSystem;
 const order = () => system.url('order');
@@ -55,5 +55,23 @@ describe('the order saga over Kafka', () => {
     expect(await stockOf('plum')).toBe(4);
     const reservation = await request('GET', `${inventory()}/reservations/${placed.json.id}`);
     expect(reservation.json.status).toBe('RELEASED');
+  });
+
+  it('reports the sagas on /metrics: durations by outcome, no order left open, the pool and the consumers caught up', async () => {
+    // The three sagas above: one confirmed, one rejected, one cancelled.
+    for (const outcome of ['confirmed', 'rejected', 'cancelled']) {
+      expect(await metric(order(), 'order_saga_duration_seconds_count', { outcome }), outcome).toBeGreaterThanOrEqual(1);
+    }
+    expect(await metric(order(), 'order_saga_duration_seconds_sum')).toBeLessThan(60);
+    expect(await metric(order(), 'order_open_orders')).toBe(0);
+    expect(await metric(order(), 'order_oldest_open_age_seconds')).toBe(0);
+    for (const url of [order(), inventory(), delivery()]) {
+      expect(await metric(url, 'db_pool_max_connections'), url).toBe(10);
+      expect(await metric(url, 'db_pool_connections', { state: 'idle' }), url).toBeGreaterThanOrEqual(1);
+      expect(await metric(url, 'db_pool_waiting_clients'), url).toBe(0);
+      // Lag is read from the brokers per consumed topic and partition (3 partitions in tests).
+      await eventually(`${url} consumer lag 0`, async () => ((await metric(url, 'kafka_consumer_lag_messages')) === 0 ? true : undefined));
+    }
+    expect(await metric(inventory(), 'kafka_consumer_lag_messages', { topic: 'order.events', partition: '2' })).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { withTransaction, type ServiceContext } from '@msa/service-kit';
 import client from 'prom-client';
 import type { OrderEnv } from '../env.ts';
 import { orders } from '../order.repository.ts';
+import { sagaMetrics } from '../saga-metrics/saga-metrics.ts';
 
 const BATCH = 100;
 
@@ -13,16 +14,21 @@ const BATCH = 100;
  */
 export async function cancelOverdueOrders(ctx: ServiceContext<OrderEnv>): Promise<number> {
   const timeoutMs = ctx.env.ORDER_SAGA_TIMEOUT;
-  return withTransaction(ctx.pool, async (tx) => {
+  const ages = await withTransaction(ctx.pool, async (tx) => {
     const overdue = await orders.overdueForUpdate(tx, timeoutMs, BATCH);
+    const seconds: number[] = [];
     for (const order of overdue) {
       const reason = `saga not final within ORDER_SAGA_TIMEOUT (${timeoutMs / 1000} s)`;
       await orders.addHistory(tx, order.id, 'SagaTimedOut', 'CANCELLED', { reason, was: order.status });
-      await orders.setStatus(tx, order.id, 'CANCELLED');
+      seconds.push(await orders.setStatus(tx, order.id, 'CANCELLED'));
       await ctx.publish(tx, 'order.events', 'OrderCancelled', order.id, { orderId: order.id, reason });
     }
-    return overdue.length;
+    return seconds;
   });
+  // After the commit: only sagas that really ended are counted.
+  const { sagaDuration } = sagaMetrics(ctx);
+  for (const s of ages) sagaDuration.observe({ outcome: 'timed_out' }, s);
+  return ages.length;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { PermanentError, type EventHandler, type HandlerMap, type ServiceContext } from '@msa/service-kit';
 import { InvalidTransitionError, nextStatus, outcomeEvent, type SagaEvent } from '../domain/order-status.ts';
 import { orders } from '../order.repository.ts';
+import { sagaMetrics, type SagaOutcome } from '../saga-metrics/saga-metrics.ts';
 
 /** Moves the order the event names, records the event in its history, and announces a final outcome. */
 function applySagaEvent(ctx: ServiceContext, type: SagaEvent): EventHandler {
+  const { sagaDuration } = sagaMetrics(ctx);
   return async (tx, event) => {
     const orderId = String(event.data.orderId ?? event.key);
     const from = await orders.statusForUpdate(tx, orderId);
@@ -17,9 +19,14 @@ function applySagaEvent(ctx: ServiceContext, type: SagaEvent): EventHandler {
     }
     const { orderId: _id, items: _items, address: _address, ...detail } = event.data;
     await orders.addHistory(tx, orderId, type, to, detail);
-    if (to !== from) await orders.setStatus(tx, orderId, to);
+    const ageSeconds = to !== from ? await orders.setStatus(tx, orderId, to) : 0;
     const outcome = outcomeEvent(from, to);
-    if (outcome) await ctx.publish(tx, 'order.events', outcome, orderId, { orderId, ...detail });
+    if (outcome) {
+      await ctx.publish(tx, 'order.events', outcome, orderId, { orderId, ...detail });
+      // Observed before the commit (a handler has no after-commit hook): a rolled-back attempt that is
+      // retried counts twice, which is rare (a lost connection at COMMIT) and only skews one bucket.
+      sagaDuration.observe({ outcome: to.toLowerCase() as SagaOutcome }, ageSeconds);
+    }
   };
 }
 

@@ -7,6 +7,8 @@ import { resolveLocalStack } from './spec.ts';
 import { repoRoot } from './paths.ts';
 import type { ContractOutputs } from '../../config/outputs.ts';
 import type { KafkaTopic } from './providers/kafka-topic.ts';
+import { LocalFile } from './providers/local-file.ts';
+import { scrapeTargetGroups, scrapeTargetsFile } from './scrape-targets.ts';
 
 export { localStackConfigSchema, type LocalStackConfig } from './config.ts';
 
@@ -43,6 +45,17 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
     const consumed = service.consumes.map((t) => topicsByName.get(t)).filter((t): t is KafkaTopic => t !== undefined);
     components.get(service.name)?.start(consumed);
   }
+
+  // What the local Prometheus scrapes (file-based discovery): this stack's services, written once
+  // they run, removed when the stack is destroyed. A clone is its own stack, so it gets its own file.
+  const targets = new LocalFile(
+    'scrape-targets',
+    {
+      path: scrapeTargetsFile(stack, repoRoot),
+      content: `${JSON.stringify(scrapeTargetGroups(stack, spec.services.map((s) => ({ service: s.name, url: s.url, metricsPath: s.metricsPath }))), null, 2)}\n`,
+    },
+    { dependsOn: [...components.values()].map((c) => c.process) },
+  );
 
   const { postgres, kafka } = config.local;
   const services = Object.fromEntries(
@@ -81,5 +94,6 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
     topics,
     postgres: `psql -h ${postgres.host} -p ${postgres.port} -U ${postgres.user}`,
     topicPrefix: config.local.topicPrefix,
+    scrapeTargets: targets.path,
   };
 }

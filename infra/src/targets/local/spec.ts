@@ -29,6 +29,8 @@ export interface LocalServiceSpec {
   /** What the service reads about itself (catalog's serviceEnv for this stack). */
   serviceEnv: Record<string, string>;
   readinessPath: string;
+  /** Where Prometheus scrapes it (the catalog's http.metrics). */
+  metricsPath: string;
   database: { name: string; role: string };
   /** Topics this service produces, plus its dead-letter topic: created by its component. */
   ownTopics: string[];
@@ -104,6 +106,7 @@ export function resolveLocalStack(
       commit: release?.commit ?? '',
       serviceEnv: serviceEnv(service, { prefixes, version, port: service.port + local.portOffset, calleeUrl: (name) => urlOf(catalog.byName(name)) }),
       readinessPath: service.http.readiness,
+      metricsPath: service.http.metrics,
       database: { name: dbName, role: dbName },
       ownTopics: [...service.topics.produces, deadLetterTopic(service)],
       consumes: service.topics.consumes.filter((t) => !service.topics.produces.includes(t)),

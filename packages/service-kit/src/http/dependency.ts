@@ -48,6 +48,15 @@ export class Dependency {
       opts.log.warn({ dependency: opts.name }, 'circuit breaker opened');
     });
     this.#breaker.on('halfOpen', () => gauge.set(0.5));
+    // Every call ends in exactly one of these events (a timeout is a failure too); 'reject' is a call the open breaker refused.
+    const calls = (result: string) => opts.metrics.breakerCalls.labels({ dependency: opts.name, result });
+    const success = calls('success');
+    const failure = calls('failure');
+    const rejected = calls('rejected');
+    for (const c of [success, failure, rejected]) c.inc(0);
+    this.#breaker.on('success', () => success.inc());
+    this.#breaker.on('failure', () => failure.inc());
+    this.#breaker.on('reject', () => rejected.inc());
     this.#breaker.on('close', () => {
       gauge.set(0);
       opts.log.info({ dependency: opts.name }, 'circuit breaker closed');

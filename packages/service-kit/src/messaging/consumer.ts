@@ -8,7 +8,7 @@ import { consumerGroup } from '@msa/catalog';
 import { topicName, unprefixed } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import type { KafkaConnection } from './connection.ts';
-import { deadLetterRecord } from './dead-letter.ts';
+import { deadLetterReason, deadLetterRecord } from './dead-letter.ts';
 import { classifyFailure, TransientError } from './failure.ts';
 import type { StringProducer } from './kafka.ts';
 import { PartitionLanes } from './partition-lanes.ts';
@@ -189,6 +189,7 @@ export class IdempotentConsumer {
     } catch (error) {
       if (this.#stopping.signal.aborted) throw error;
       await this.#deadLetter(message, error instanceof Error ? error : new Error(String(error)));
+      this.#opts.metrics.deadLettered.inc({ topic, reason: deadLetterReason(error) });
       outcome = 'dead_lettered';
     }
     this.#opts.metrics.consumed.inc({ topic, outcome });

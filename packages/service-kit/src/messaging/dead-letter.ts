@@ -1,3 +1,6 @@
+import { InvalidMessageError } from '../events/envelope.ts';
+import { classifyFailure } from './failure.ts';
+
 /**
  * How a dead letter records where it came from and why: the consumer writes these headers, the
  * dead-letter command reads them to list and replay. One module, so the two cannot disagree.
@@ -38,4 +41,12 @@ export function deadLetterRecord(topic: string, source: DeadLetterSource, reason
       [DLQ_HEADERS.failedAt]: new Date().toISOString(),
     },
   };
+}
+
+/** Why a message was dead-lettered, as a low-cardinality metric label (the full text is in the dlq-reason header). */
+export type DeadLetterReason = 'invalid_message' | 'permanent' | 'attempts_exhausted';
+
+export function deadLetterReason(error: unknown): DeadLetterReason {
+  if (error instanceof InvalidMessageError) return 'invalid_message';
+  return classifyFailure(error) === 'permanent' ? 'permanent' : 'attempts_exhausted';
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { deadLetterTopic } from '@msa/catalog';
+import { consumerGroup, deadLetterTopic } from '@msa/catalog';
 import { baseEnvSchema, EnvError, loadEnv, type BaseEnv } from '../config/env.ts';
 import { checkOutboxEnv } from '../config/outbox-env.ts';
 import { databaseConfig } from '../db/connection.ts';
@@ -10,11 +10,13 @@ import { createPool, type Pool, type Tx } from '../db/pool.ts';
 import { sessionLimitsFromEnv } from '../db/session.ts';
 import { newEnvelope } from '../events/envelope.ts';
 import { enqueue } from '../events/outbox.ts';
-import { topicName } from '../events/topics.ts';
+import { topicName, unprefixed } from '../events/topics.ts';
 import { createHttpApp, type Check } from '../http/app.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { kafkaConnectionOptions } from '../messaging/connection.ts';
 import { IdempotentConsumer, type HandlerMap } from '../messaging/consumer.ts';
+import { ConsumerLag, registerLagGauge } from '../messaging/consumer-lag.ts';
+import { registerPoolGauges } from '../db/pool-metrics.ts';
 import { createProducer, type StringProducer } from '../messaging/kafka.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { createOutboxParts } from './outbox-parts.ts';
@@ -80,7 +82,9 @@ export async function startService<E extends BaseEnv>(
   const log = createLogger(name, env.LOG_LEVEL);
   const metrics = createMetrics(name, version);
   await migrate(database, path.join(def.dir, env.MIGRATIONS_DIR), log);
-  const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), 10, sessionLimitsFromEnv(env));
+  const poolMax = 10;
+  const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), poolMax, sessionLimitsFromEnv(env));
+  registerPoolGauges(metrics.registry, pool, poolMax);
   const producer = createProducer(`${name}-producer`, env.KAFKA_BROKERS, kafka);
   const ctx: ServiceContext<E> = {
     env,
@@ -117,6 +121,16 @@ export async function startService<E extends BaseEnv>(
           metrics,
         })
       : undefined;
+  const lag = consumer
+    ? new ConsumerLag({
+        clientId: `${name}-lag`,
+        brokers: env.KAFKA_BROKERS,
+        connection: kafka,
+        groupId: consumerGroup({ name }, { topic: env.TOPIC_PREFIX }),
+        topics: Object.keys(handlers).map((t) => topicName(env.TOPIC_PREFIX, t)),
+      })
+    : undefined;
+  if (lag) registerLagGauge(metrics.registry, lag, (t) => unprefixed(env.TOPIC_PREFIX, t));
 
   let shuttingDown = false;
   const kafkaTopics = [...env.TOPICS_PRODUCED, ...env.TOPICS_CONSUMED].map((t) => topicName(env.TOPIC_PREFIX, t));
@@ -169,6 +183,7 @@ export async function startService<E extends BaseEnv>(
       log.debug('outbox relay stopped');
       await def.onStop?.();
       await producer.close().catch(() => undefined);
+      await lag?.close();
       await pool.end();
       log.info('stopped');
     })());
