@@ -24,6 +24,10 @@ const envSchema = z
     MSA_PG_PORT: port('MSA_PG_PORT', 55432),
     MSA_KAFKA_PORT: port('MSA_KAFKA_PORT', 59092),
     MSA_KAFKA_CONTROLLER_PORT: port('MSA_KAFKA_CONTROLLER_PORT', 59093),
+    /** Jaeger (the trace store): its OTLP http receiver, and its query API and UI (http, grpc). */
+    MSA_JAEGER_OTLP_PORT: port('MSA_JAEGER_OTLP_PORT', 54318),
+    MSA_JAEGER_QUERY_PORT: port('MSA_JAEGER_QUERY_PORT', 56686),
+    MSA_JAEGER_GRPC_PORT: port('MSA_JAEGER_GRPC_PORT', 56685),
     MSA_LOCAL_DIR: absoluteDir('MSA_LOCAL_DIR', path.join(repoRoot, '.local')),
     MSA_TOOLS_DIR: absoluteDir('MSA_TOOLS_DIR', path.join(repoRoot, '.tools')),
   })
@@ -37,6 +41,9 @@ const envSchema = z
       ['MSA_PG_PORT', env.MSA_PG_PORT],
       ['MSA_KAFKA_PORT', env.MSA_KAFKA_PORT],
       ['MSA_KAFKA_CONTROLLER_PORT', env.MSA_KAFKA_CONTROLLER_PORT],
+      ['MSA_JAEGER_OTLP_PORT', env.MSA_JAEGER_OTLP_PORT],
+      ['MSA_JAEGER_QUERY_PORT', env.MSA_JAEGER_QUERY_PORT],
+      ['MSA_JAEGER_GRPC_PORT', env.MSA_JAEGER_GRPC_PORT],
     ] as const;
     for (const [i, [name, value]] of ports.entries()) {
       const clash = ports.slice(0, i).find(([, other]) => other === value);
@@ -67,6 +74,15 @@ export interface ServersConfig {
     readonly propertiesFile: string;
     readonly log4jFile: string;
   };
+  readonly jaeger: {
+    readonly otlpPort: number;
+    readonly queryPort: number;
+    readonly grpcPort: number;
+    readonly dir: string;
+    readonly configFile: string;
+    readonly logFile: string;
+    readonly pidFile: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
   const e = parsed.data;
   const pgDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'postgres');
   const kafkaDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'kafka');
+  const jaegerDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'jaeger');
   return {
     host: '127.0.0.1',
     localDir: e.MSA_LOCAL_DIR,
@@ -111,6 +128,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
       propertiesFile: path.join(kafkaDir, 'server.properties'),
       log4jFile: path.join(kafkaDir, 'log4j2.properties'),
     },
+    jaeger: {
+      otlpPort: e.MSA_JAEGER_OTLP_PORT,
+      queryPort: e.MSA_JAEGER_QUERY_PORT,
+      grpcPort: e.MSA_JAEGER_GRPC_PORT,
+      dir: jaegerDir,
+      configFile: path.join(jaegerDir, 'config.yaml'),
+      logFile: path.join(jaegerDir, 'jaeger.log'),
+      pidFile: path.join(jaegerDir, 'jaeger.pid'),
+    },
   };
 }
 
@@ -118,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
 export interface ConnectionSettings {
   postgres: { host: string; port: number; user: string; url: string };
   kafka: { bootstrap: string; brokers: string[] };
+  /** Where services send spans (OTEL_EXPORTER_OTLP_ENDPOINT) and where to read traces (Jaeger's UI and query API). */
+  tracing?: { otlpEndpoint: string; queryUrl: string };
 }
 
 export function connectionSettings(config: ServersConfig = loadConfig()): ConnectionSettings {
@@ -130,5 +158,9 @@ export function connectionSettings(config: ServersConfig = loadConfig()): Connec
       url: `postgres://${config.postgres.user}@${config.host}:${config.postgres.port}/postgres`,
     },
     kafka: { bootstrap, brokers: [bootstrap] },
+    tracing: {
+      otlpEndpoint: `http://${config.host}:${config.jaeger.otlpPort}`,
+      queryUrl: `http://${config.host}:${config.jaeger.queryPort}`,
+    },
   };
 }

@@ -18,5 +18,6 @@ export function settingsText(settings: ConnectionSettings): string {
     'Connection settings:',
     `  PostgreSQL  host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (trust)  ${settings.postgres.url}`,
     `  Kafka       bootstrap=${settings.kafka.bootstrap}`,
+    ...(settings.tracing ? [`  Traces      OTLP ${settings.tracing.otlpEndpoint}  UI and query API ${settings.tracing.queryUrl}`] : []),
   ].join('\n');
 }
