@@ -7,3 +7,4 @@ export { sendRaw, readTopic, envelope, type ReadMessage } from './kafka.ts';
 export { metric, parseMetrics, type Sample } from './metrics.ts';
 export { advisoryLockHolder } from './locks.ts';
 export { fuzzService, fuzzSummary, schemathesisPaths, SUITE_BUDGET, type FuzzOptions, type FuzzReport } from './schemathesis.ts';
+export { readTrace, type StoredSpan } from './traces.ts';

@@ -1,4 +1,4 @@
-import { context, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -32,6 +32,9 @@ export interface TracingOptions {
   sampleRatio?: number;
 }
 
+/** How long a stopping service waits to send its last spans. */
+const SHUTDOWN_FLUSH_MS = 2_000;
+
 // W3C Trace Context only: it is what crosses our boundaries; baggage is not used.
 const propagator = new W3CTraceContextPropagator();
 
@@ -43,10 +46,14 @@ export const TRACING_OFF: Tracing = {
   shutdown: async () => undefined,
 };
 
-/** Spans follow async work through AsyncLocalStorage; registered once a process (a second call keeps the first). */
+/**
+ * Spans follow async work through AsyncLocalStorage, and outgoing HTTP calls carry W3C headers
+ * (outgoingTraceHeaders): both process-wide, registered once (a second call keeps the first).
+ */
 function ensureContextManager(): void {
   const manager = new AsyncLocalStorageContextManager();
   if (!context.setGlobalContextManager(manager.enable())) manager.disable();
+  propagation.setGlobalPropagator(propagator);
 }
 
 /**
@@ -74,7 +81,8 @@ export function createTracing(opts: TracingOptions): Tracing {
     extract(carrier) {
       return propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
     },
-    shutdown: () => provider.shutdown(),
+    // Bounded: an unreachable trace store must not hold a stopping service past its shutdown timeout.
+    shutdown: () => Promise.race([provider.shutdown(), new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref())]),
   };
 }
 
@@ -82,4 +90,11 @@ export function createTracing(opts: TracingOptions): Tracing {
 export function activeTraceIds(): { trace_id?: string; span_id?: string } {
   const span = trace.getSpanContext(context.active());
   return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
+/** W3C headers naming the active span, for a call to another service; empty when tracing is off. */
+export function outgoingTraceHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return headers;
 }
