@@ -3,7 +3,7 @@
 # .tools/jaeger/bin and reuses it while it matches the version pinned in go.mod.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bin="$here/../../.tools/jaeger/bin"
+bin="${MSA_JAEGER_BIN:-$here/../../.tools/jaeger/bin}"
 command -v go >/dev/null 2>&1 || { echo "jaeger: no Go toolchain to build the trace store" >&2; exit 1; }
 want="$(cd "$here" && GOFLAGS=-mod=mod go list -m -f '{{.Version}}' github.com/jaegertracing/jaeger)"
 if [ -x "$bin/jaeger" ] && [ "$(cat "$bin/jaeger.version" 2>/dev/null)" = "$want" ]; then
