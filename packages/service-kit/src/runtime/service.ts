@@ -17,7 +17,7 @@ import { kafkaConnectionOptions } from '../messaging/connection.ts';
 import { IdempotentConsumer, type HandlerMap } from '../messaging/consumer.ts';
 import { createProducer, type StringProducer } from '../messaging/kafka.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
-import { createTracing, traceEnqueue, type Tracing } from '../tracing/index.ts';
+import { createTracing, enqueueContext, type Tracing } from '../tracing/index.ts';
 import { createOutboxParts } from './outbox-parts.ts';
 
 export interface ServiceContext<E extends BaseEnv = BaseEnv> {
@@ -97,8 +97,7 @@ export async function startService<E extends BaseEnv>(
       if (!env.TOPICS_PRODUCED.includes(topic)) {
         throw new Error(`${name} publishes to "${topic}" but service.yaml topics.produces does not list it`);
       }
-      const event = newEnvelope(name, type, key, data);
-      await traceEnqueue(tracing, topic, type, (traceContext) => enqueue(tx, topic, event, traceContext));
+      await enqueue(tx, topic, newEnvelope(name, type, key, data), enqueueContext(tracing));
     },
   };
 

@@ -18,17 +18,13 @@ export interface TracedMessage {
 const system = { 'messaging.system': 'kafka' } as const;
 
 /**
- * Runs `write` (the outbox INSERT) in an "enqueue" span under the active span (the request's, or
- * the consumer's), and hands it the context to store in the row. Off: write gets undefined.
+ * The context an outbox row stores: the active span's (the request's, or the consumer's), so the
+ * event's publish span hangs under the work that wrote it. No span of its own: the INSERT is one
+ * statement of the caller's transaction, and a span per event costs more than it tells.
+ * Off, or written outside any span (a timer's sweep): undefined, and the row goes untraced.
  */
-export async function traceEnqueue<T>(tracing: Tracing, topic: string, type: string, write: (carrier: TraceCarrier | undefined) => Promise<T>): Promise<T> {
-  if (!tracing.enabled) return write(undefined);
-  const span = tracing.tracer.startSpan(`${topic} enqueue`, { kind: SpanKind.INTERNAL, attributes: { ...system, 'messaging.destination.name': topic, 'msa.event.type': type } });
-  try {
-    return await write(tracing.inject(trace.setSpan(context.active(), span)));
-  } finally {
-    span.end();
-  }
+export function enqueueContext(tracing: Tracing): TraceCarrier | undefined {
+  return tracing.enabled ? tracing.inject(context.active()) : undefined;
 }
 
 /**
