@@ -5,7 +5,7 @@ import { createLogger } from '../src/logger.ts';
 import { createTracing, enqueueContext, publishHeaders, traceConsume, TRACING_OFF, type TraceCarrier } from '../src/tracing/index.ts';
 
 // Nothing listens on port 9: spans are made and handed to the exporter, whose sends fail quietly.
-const tracing = createTracing({ service: 'test', version: '0.0.0', endpoint: 'http://127.0.0.1:9' });
+const tracing = await createTracing({ service: 'test', version: '0.0.0', endpoint: 'http://127.0.0.1:9' });
 afterAll(() => tracing.shutdown().catch(() => undefined));
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;

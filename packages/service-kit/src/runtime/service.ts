@@ -80,7 +80,7 @@ export async function startService<E extends BaseEnv>(
   if (envIssues.length > 0) throw new EnvError(envIssues);
   const kafka = kafkaConnectionOptions({ auth: env.KAFKA_AUTH, region: env.AWS_REGION });
   const database = await databaseConfig(env.DATABASE_URL);
-  const tracing = createTracing({ service: name, version, endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG });
+  const tracing = await createTracing({ service: name, version, endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG });
   const log = createLogger(name, env.LOG_LEVEL, tracing.enabled);
   const metrics = createMetrics(name, version);
   await migrate(database, path.join(def.dir, env.MIGRATIONS_DIR), log);
