@@ -60,6 +60,8 @@ describe('one order is one trace across the saga', () => {
     expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['order', 'inventory', 'delivery']));
     const placed = spans.find((s) => s.service === 'order' && s.operation === 'POST /orders');
     expect(placed?.tags['http.response.status_code']).toBe(201);
+    // The synchronous fee quote carried the trace too: delivery's request span hangs under order's.
+    expect(spans.find((s) => s.service === 'delivery' && s.operation === 'GET /quotes')?.parentId).toBe(placed?.spanId);
     // Each hop hangs under the one before: request -> publish -> process -> publish -> process ...
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const chain = (span: StoredSpan | undefined): string[] => {
