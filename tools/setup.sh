@@ -2,7 +2,8 @@
 # Everything the test suite needs on this machine, installed when missing and started when stopped.
 # Idempotent and quick on a machine that has it all; on a fresh one it installs:
 #   npm dependencies (with Node 24 itself), PostgreSQL (Debian) and Kafka (Maven Central) via the
-#   servers command, the Pulumi CLI (built from the Go module proxy), actionlint and zizmor,
+#   servers command, Jaeger (the local trace store) and the Pulumi CLI (both built from the Go module
+#   proxy), actionlint and zizmor,
 #   schemathesis (PyPI, hash-pinned) and Prometheus, promtool and Alertmanager (Debian's prometheus, prometheus-alertmanager).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +16,10 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
 fi
 export PATH="$repo/node_modules/.bin:$PATH"
 
-step "local servers: PostgreSQL and Kafka"
+step "trace store: Jaeger v2, built from the Go module proxy (once; several minutes on 2 cores)"
+MSA_JAEGER_BIN="${MSA_TOOLS_DIR:-$repo/.tools}/jaeger/bin" bash tools/jaeger/setup.sh
+
+step "local servers: PostgreSQL, Kafka and the trace store"
 node packages/local-servers/src/cli.ts start
 
 step "Pulumi CLI"

@@ -26,7 +26,16 @@ describe('the local stack config', () => {
       topicPrefix: '',
       postgres: { host: '127.0.0.1', port: 55432, user: 'postgres' },
       kafka: { brokers: ['127.0.0.1:59092'] },
+      tracing: { otlpEndpoint: 'http://127.0.0.1:54318' },
     });
+  });
+
+  it("sends every service's spans to the local trace store, and none when tracing is null", () => {
+    const traced = resolveLocalStack('local', localStackConfigSchema.parse(base()), catalog, root);
+    for (const s of traced.services) expect(s.serviceEnv.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:54318');
+    const off = localStackConfigSchema.parse({ target: 'local', local: { portOffset: 10000, tracing: { otlpEndpoint: null } } });
+    for (const s of resolveLocalStack('local', off, catalog, root).services) expect(s.serviceEnv).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(localStackConfigSchema.safeParse({ target: 'local', local: { portOffset: 1, tracing: { otlpEndpoint: 'http://10.0.0.5:4318' } } }).success).toBe(false);
   });
 
   it('rejects servers off loopback, unknown keys and env the stack sets itself', () => {

@@ -10,7 +10,7 @@ import { installServers, monitoringStatus, serverStatus, startServers, stopServe
 const log = (line: string) => console.log(line);
 
 const program = new Command('servers')
-  .description('Real PostgreSQL and a single-node Kafka (KRaft) for local work: data under $MSA_LOCAL_DIR (default .local/).')
+  .description('Real PostgreSQL, a single-node Kafka (KRaft) and a trace store (Jaeger) for local work: data under $MSA_LOCAL_DIR (default .local/).')
   .showHelpAfterError();
 
 program

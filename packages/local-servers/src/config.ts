@@ -26,6 +26,10 @@ const envSchema = z
     MSA_KAFKA_CONTROLLER_PORT: port('MSA_KAFKA_CONTROLLER_PORT', 59093),
     MSA_PROMETHEUS_PORT: port('MSA_PROMETHEUS_PORT', 59090),
     MSA_ALERTMANAGER_PORT: port('MSA_ALERTMANAGER_PORT', 59094),
+    /** Jaeger (the trace store): its OTLP http receiver, and its query API and UI (http, grpc). */
+    MSA_JAEGER_OTLP_PORT: port('MSA_JAEGER_OTLP_PORT', 54318),
+    MSA_JAEGER_QUERY_PORT: port('MSA_JAEGER_QUERY_PORT', 56686),
+    MSA_JAEGER_GRPC_PORT: port('MSA_JAEGER_GRPC_PORT', 56685),
     MSA_LOCAL_DIR: absoluteDir('MSA_LOCAL_DIR', path.join(repoRoot, '.local')),
     MSA_TOOLS_DIR: absoluteDir('MSA_TOOLS_DIR', path.join(repoRoot, '.tools')),
   })
@@ -41,6 +45,9 @@ const envSchema = z
       ['MSA_KAFKA_CONTROLLER_PORT', env.MSA_KAFKA_CONTROLLER_PORT],
       ['MSA_PROMETHEUS_PORT', env.MSA_PROMETHEUS_PORT],
       ['MSA_ALERTMANAGER_PORT', env.MSA_ALERTMANAGER_PORT],
+      ['MSA_JAEGER_OTLP_PORT', env.MSA_JAEGER_OTLP_PORT],
+      ['MSA_JAEGER_QUERY_PORT', env.MSA_JAEGER_QUERY_PORT],
+      ['MSA_JAEGER_GRPC_PORT', env.MSA_JAEGER_GRPC_PORT],
     ] as const;
     for (const [i, [name, value]] of ports.entries()) {
       const clash = ports.slice(0, i).find(([, other]) => other === value);
@@ -77,6 +84,15 @@ export interface ServersConfig {
     /** Scrape targets by file-based discovery: each local stack writes <stack>.json here. */
     readonly targetsDir: string;
   };
+  readonly jaeger: {
+    readonly otlpPort: number;
+    readonly queryPort: number;
+    readonly grpcPort: number;
+    readonly dir: string;
+    readonly configFile: string;
+    readonly logFile: string;
+    readonly pidFile: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -98,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
   const e = parsed.data;
   const pgDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'postgres');
   const kafkaDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'kafka');
+  const jaegerDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'jaeger');
   return {
     host: '127.0.0.1',
     localDir: e.MSA_LOCAL_DIR,
@@ -126,6 +143,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
       alertmanagerPort: e.MSA_ALERTMANAGER_PORT,
       targetsDir: path.join(e.MSA_LOCAL_DIR, 'monitoring', 'targets'),
     },
+    jaeger: {
+      otlpPort: e.MSA_JAEGER_OTLP_PORT,
+      queryPort: e.MSA_JAEGER_QUERY_PORT,
+      grpcPort: e.MSA_JAEGER_GRPC_PORT,
+      dir: jaegerDir,
+      configFile: path.join(jaegerDir, 'config.yaml'),
+      logFile: path.join(jaegerDir, 'jaeger.log'),
+      pidFile: path.join(jaegerDir, 'jaeger.pid'),
+    },
   };
 }
 
@@ -133,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
 export interface ConnectionSettings {
   postgres: { host: string; port: number; user: string; url: string };
   kafka: { bootstrap: string; brokers: string[] };
+  /** Where services send spans (OTEL_EXPORTER_OTLP_ENDPOINT) and where to read traces (Jaeger's UI and query API). */
+  tracing?: { otlpEndpoint: string; queryUrl: string };
 }
 
 export function connectionSettings(config: ServersConfig = loadConfig()): ConnectionSettings {
@@ -145,5 +173,9 @@ export function connectionSettings(config: ServersConfig = loadConfig()): Connec
       url: `postgres://${config.postgres.user}@${config.host}:${config.postgres.port}/postgres`,
     },
     kafka: { bootstrap, brokers: [bootstrap] },
+    tracing: {
+      otlpEndpoint: `http://${config.host}:${config.jaeger.otlpPort}`,
+      queryUrl: `http://${config.host}:${config.jaeger.queryPort}`,
+    },
   };
 }

@@ -6,3 +6,4 @@ export { installServers, kafkaVersion, monitoringStatus, type Options, type Serv
 export { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
 export { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
 export { type MonitoringSettings, monitoringSettings, prometheusConfig, startMonitoring, stopMonitoring, monitoringState } from './monitoring/servers.ts';
+export { jaegerState, startJaeger, stopJaeger } from './jaeger/server.ts';

@@ -20,6 +20,7 @@ export function settingsText(settings: ConnectionSettings, monitoring?: ServersC
     'Connection settings:',
     `  PostgreSQL    host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (trust)  ${settings.postgres.url}`,
     `  Kafka         bootstrap=${settings.kafka.bootstrap}`,
+    ...(settings.tracing ? [`  Traces        OTLP ${settings.tracing.otlpEndpoint}  UI and query API ${settings.tracing.queryUrl}`] : []),
     ...(m
       ? [
           `  Prometheus    http://127.0.0.1:${m.prometheusPort}/alerts  (targets: ${m.targetsDir}/*.json)`,

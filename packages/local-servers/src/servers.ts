@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { type ConnectionSettings, connectionSettings, loadConfig, type ServersConfig } from './config.ts';
+import { installJaeger } from './jaeger/install.ts';
+import { jaegerState, startJaeger, stopJaeger } from './jaeger/server.ts';
 import { installKafka, kafkaVersion } from './kafka/install.ts';
 import { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
 import { installPostgres } from './postgres/install.ts';
@@ -10,7 +12,7 @@ import { checkPrerequisites } from './prerequisites.ts';
 import { type Log, residentBytes, silent } from './system.ts';
 
 export interface ServerStatus {
-  name: 'postgres' | 'kafka' | 'prometheus' | 'alertmanager';
+  name: 'postgres' | 'kafka' | 'prometheus' | 'alertmanager' | 'jaeger';
   running: boolean;
   pid: number | null;
   port: number;
@@ -26,16 +28,20 @@ export interface Options {
   log?: Log;
 }
 
-/** Installs whatever is missing: PostgreSQL from Debian's packages, the broker's jars from Maven Central. */
+/**
+ * Installs whatever is missing: PostgreSQL from Debian's packages, the broker's jars from Maven
+ * Central, the trace store (Jaeger) built from the Go module proxy.
+ */
 export async function installServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
   await checkPrerequisites(config);
   await withLock(path.join(config.toolsDir, 'install'), async () => {
     await installPostgres(log);
     await installKafka(config, log);
+    await installJaeger(config, log);
   });
 }
 
-/** Starts both servers (installing first if needed) and returns how to reach them. */
+/** Starts the servers (installing first if needed) and returns how to reach them. */
 export async function startServers({ config = loadConfig(), log = silent }: Options = {}): Promise<ConnectionSettings> {
   // Both up already: nothing to install, and no JVM to ask for its version.
   if (!serverStatus(config).every((server) => server.running)) await installServers({ config, log });
@@ -43,12 +49,14 @@ export async function startServers({ config = loadConfig(), log = silent }: Opti
     // One after the other: on two cores the JVM's start-up and initdb would only slow each other down.
     await startPostgres(config, log);
     await startKafka(config, log);
+    await startJaeger(config, log);
   });
   return connectionSettings(config);
 }
 
 export async function stopServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
   await withLock(serversLock(config), async () => {
+    await stopJaeger(config, log);
     await stopKafka(config, log);
     await stopPostgres(config, log);
   });
@@ -58,6 +66,8 @@ export function serverStatus(config: ServersConfig = loadConfig()): ServerStatus
   const states = [
     { name: 'postgres' as const, state: postgresState(config), dataDir: config.postgres.dataDir },
     { name: 'kafka' as const, state: kafkaState(config), dataDir: config.kafka.dataDir },
+    // In memory: its folder holds only its config and log.
+    { name: 'jaeger' as const, state: jaegerState(config), dataDir: config.jaeger.dir },
   ];
   return states.map(({ name, state, dataDir }) => ({
     name,

@@ -9,6 +9,7 @@ describe('local servers configuration', () => {
     expect(config.postgres.port).toBe(55432);
     expect(config.kafka.port).toBe(59092);
     expect(config.kafka.controllerPort).toBe(59093);
+    expect([config.jaeger.otlpPort, config.jaeger.queryPort, config.jaeger.grpcPort]).toEqual([54318, 56686, 56685]);
     expect(config.localDir).toBe(path.join(repoRoot, '.local'));
     expect(config.postgres.dataDir).toBe(path.join(repoRoot, '.local/servers/postgres/data'));
     expect(config.kafka.dataDir).toBe(path.join(repoRoot, '.local/servers/kafka/data'));
@@ -16,11 +17,21 @@ describe('local servers configuration', () => {
   });
 
   it('takes ports and the data root from the environment, so two environments run side by side', () => {
-    const config = loadConfig({ MSA_PG_PORT: '45432', MSA_KAFKA_PORT: '49092', MSA_KAFKA_CONTROLLER_PORT: '49093', MSA_LOCAL_DIR: '/tmp/env-b' });
+    const config = loadConfig({
+      MSA_PG_PORT: '45432',
+      MSA_KAFKA_PORT: '49092',
+      MSA_KAFKA_CONTROLLER_PORT: '49093',
+      MSA_JAEGER_OTLP_PORT: '44318',
+      MSA_JAEGER_QUERY_PORT: '46686',
+      MSA_JAEGER_GRPC_PORT: '46685',
+      MSA_LOCAL_DIR: '/tmp/env-b',
+    });
     expect(connectionSettings(config)).toEqual({
       postgres: { host: '127.0.0.1', port: 45432, user: 'postgres', url: 'postgres://postgres@127.0.0.1:45432/postgres' },
       kafka: { bootstrap: '127.0.0.1:49092', brokers: ['127.0.0.1:49092'] },
+      tracing: { otlpEndpoint: 'http://127.0.0.1:44318', queryUrl: 'http://127.0.0.1:46686' },
     });
+    expect(config.jaeger.configFile).toBe('/tmp/env-b/servers/jaeger/config.yaml');
     expect(config.kafka.dataDir).toBe('/tmp/env-b/servers/kafka/data');
   });
 
@@ -36,6 +47,7 @@ describe('local servers configuration', () => {
     [{ MSA_LOCAL_DIR: 'relative/dir' }, /MSA_LOCAL_DIR="relative\/dir": MSA_LOCAL_DIR must be an absolute path/],
     [{ MSA_KAFKA_PORT: '55432' }, /MSA_KAFKA_PORT="55432": MSA_KAFKA_PORT \(55432\) must differ from MSA_PG_PORT/],
     [{ MSA_ALERTMANAGER_PORT: '59090' }, /MSA_ALERTMANAGER_PORT="59090": MSA_ALERTMANAGER_PORT \(59090\) must differ from MSA_PROMETHEUS_PORT/],
+    [{ MSA_JAEGER_QUERY_PORT: '54318' }, /MSA_JAEGER_QUERY_PORT="54318": .*must differ from MSA_JAEGER_OTLP_PORT/],
   ])('rejects %j with an error naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

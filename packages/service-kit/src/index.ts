@@ -23,3 +23,4 @@ export { isDatabaseUnavailable } from './http/database-unavailable.ts';
 export { Dependency, type BreakerState } from './http/dependency.ts';
 export { startService, runService, type ServiceContext, type ServiceDefinition, type RunningService } from './runtime/service.ts';
 export { jsonSchema, storableText, STORABLE_TEXT } from './http/schema.ts';
+export { createTracing, TRACING_OFF, type Tracing, type TraceCarrier } from './tracing/index.ts';

@@ -24,6 +24,23 @@ describe('service environment', () => {
   });
 });
 
+describe('tracing in the service environment', () => {
+  it('is off unless the catalog env names an OTLP endpoint, and then records every new trace by default', () => {
+    const untraced = loadEnv(baseEnvSchema, good);
+    expect(untraced.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(untraced.OTEL_TRACES_SAMPLER_ARG).toBe(1);
+    const catalog = loadCatalog(findRepoRoot(import.meta.dirname));
+    const traced = serviceEnv(catalog.byName('order'), { prefixes: NO_PREFIXES, calleeUrl: () => 'http://127.0.0.1:1', otlpEndpoint: 'http://127.0.0.1:4318', traceSampleRatio: 0.25 });
+    expect(loadEnv(baseEnvSchema, { ...good, ...traced })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: 0.25 });
+  });
+
+  it('refuses an endpoint that is not an http(s) URL and a ratio outside 0..1, naming them', () => {
+    const attempt = () => loadEnv(baseEnvSchema, { ...good, OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: '2' });
+    expect(attempt).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: an http\(s\) URL such as http:\/\/127.0.0.1:4318/);
+    expect(attempt).toThrow(/OTEL_TRACES_SAMPLER_ARG: Too big/);
+  });
+});
+
 describe('failure bounds in the service environment', () => {
   it('gives every database session and the outbox relay bounded defaults', () => {
     expect(loadEnv(baseEnvSchema, good)).toMatchObject({

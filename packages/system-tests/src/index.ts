@@ -8,3 +8,4 @@ export { metric, parseMetrics, type Sample } from './metrics.ts';
 export { advisoryLockHolder } from './locks.ts';
 export { fuzzService, fuzzSummary, schemathesisPaths, SUITE_BUDGET, type FuzzOptions, type FuzzReport } from './schemathesis.ts';
 export { alertmanagerAlerts, prometheusAlerts, promQuery, type ReportedAlert } from './prometheus.ts';
+export { readTrace, type StoredSpan } from './traces.ts';

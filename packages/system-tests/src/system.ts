@@ -14,6 +14,8 @@ export interface SystemOptions {
   servers?: ConnectionSettings;
   /** Run src/main.ts under type stripping instead of the built bundle (the memory benchmark's baseline). */
   fromSource?: boolean;
+  /** A trace store's OTLP endpoint: the services trace and send their spans there (off when left out). */
+  otlpEndpoint?: string;
 }
 
 /**
@@ -68,7 +70,7 @@ export class TestSystem {
     const entry = this.catalog.byName(service);
     return {
       // No release here: each service reports its package's version.
-      ...serviceEnv(entry, { prefixes: this.prefixes, port: this.ports.get(service), calleeUrl: (c) => this.url(c) }),
+      ...serviceEnv(entry, { prefixes: this.prefixes, port: this.ports.get(service), calleeUrl: (c) => this.url(c), otlpEndpoint: this.#opts.otlpEndpoint }),
       HOST: '127.0.0.1',
       DATABASE_URL: this.databases.get(service)!.url,
       KAFKA_BROKERS: this.servers.kafka.bootstrap,

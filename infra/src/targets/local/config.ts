@@ -44,6 +44,16 @@ export const localStackConfigSchema = z
           })
           .strict()
           .default({ brokers: ['127.0.0.1:59092'], partitions: 2 }),
+        /** Where the services send their spans: the local trace store (`npm run servers`), or null for no tracing. */
+        tracing: z
+          .object({
+            otlpEndpoint: z
+              .string()
+              .regex(/^http:\/\/127\.0\.0\.1:\d{4,5}$/, 'a loopback OTLP http endpoint such as http://127.0.0.1:54318')
+              .nullable(),
+          })
+          .strict()
+          .default({ otlpEndpoint: 'http://127.0.0.1:54318' }),
         /** Processes per service; a service not named here runs its catalog minReplicas. */
         replicas: z.record(z.string(), z.number().int().min(1).max(8)).default({}),
         /**

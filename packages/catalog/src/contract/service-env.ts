@@ -29,6 +29,10 @@ export function serviceEnvSchema() {
     METRICS_PATH: httpPath,
     OPENAPI_PATH: httpPath,
     MIGRATIONS_DIR: z.string().min(1),
+    /** Where spans go (OTLP over http/protobuf, the standard OpenTelemetry variable); unset, tracing is off. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http(s) URL such as http://127.0.0.1:4318' }).optional(),
+    /** The share of new traces recorded, 0..1 (parent-based: a request's caller decides for its trace). */
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   });
 }
 
@@ -43,6 +47,10 @@ export interface ServiceEnvOptions {
   calleeUrl: (callee: string) => string;
   /** The listening port; the catalog's port unless the environment moves it (local stacks offset it). */
   port?: number;
+  /** Where the environment's trace store takes spans (OTLP http/protobuf); none: the service does not trace. */
+  otlpEndpoint?: string;
+  /** The share of new traces recorded; the kit's default (all) when left out. */
+  traceSampleRatio?: number;
 }
 
 /**
@@ -64,6 +72,8 @@ export function serviceEnv(service: ServiceEntry, o: ServiceEnvOptions): Record<
     METRICS_PATH: service.http.metrics,
     OPENAPI_PATH: service.http.openapi,
     MIGRATIONS_DIR: service.database.migrations,
+    ...(o.otlpEndpoint !== undefined ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.otlpEndpoint } : {}),
+    ...(o.traceSampleRatio !== undefined ? { OTEL_TRACES_SAMPLER_ARG: String(o.traceSampleRatio) } : {}),
     ...Object.fromEntries(service.calls.map((callee) => [calleeEnvVar(callee), o.calleeUrl(callee)])),
   };
 }

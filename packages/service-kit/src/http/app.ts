@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
+import { installHttpTracing, type Tracing } from '../tracing/index.ts';
 import { errorHandler } from './error-handler.ts';
 import { ServiceUnavailableError } from './errors.ts';
 import { installNotFoundHandler } from './method-not-allowed.ts';
@@ -22,6 +23,8 @@ export interface HttpAppOptions {
   /** Readiness is false while a required one fails, or while shutting down; an optional one failing is "degraded". */
   readinessChecks: Check[];
   isShuttingDown: () => boolean;
+  /** A span per API request (not for the probe, metrics and OpenAPI paths); none when left out. */
+  tracing?: Tracing;
   /** Largest request body accepted, in bytes (413 above it); sized to what the service's operations need. */
   bodyLimit?: number;
 }
@@ -45,6 +48,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   });
   app.setErrorHandler(errorHandler);
   app.addHook('onRoute', withErrorResponses);
+  if (opts.tracing) installHttpTracing(app as unknown as FastifyInstance, opts.tracing, Object.values(opts.paths));
   installNotFoundHandler(app as unknown as FastifyInstance);
   installJsonBodyParser(app as unknown as FastifyInstance);
   // A keep-alive connection whose request was in flight at close would hold close() open forever:

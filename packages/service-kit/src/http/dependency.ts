@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
+import { outgoingTraceHeaders } from '../tracing/tracing.ts';
 
 export interface DependencyOptions {
   /** The called service's name, as in the catalog's `calls`. */
@@ -30,7 +31,8 @@ export class Dependency {
   constructor(opts: DependencyOptions) {
     this.name = opts.name;
     const get = async (pathAndQuery: string): Promise<unknown> => {
-      const res = await fetch(new URL(pathAndQuery, opts.baseUrl), { signal: AbortSignal.timeout(opts.timeoutMs) });
+      // The caller's trace goes along (traceparent), so the callee's span joins it.
+      const res = await fetch(new URL(pathAndQuery, opts.baseUrl), { signal: AbortSignal.timeout(opts.timeoutMs), headers: outgoingTraceHeaders() });
       if (!res.ok) throw new Error(`${opts.name} answered ${res.status}`);
       return res.json();
     };

@@ -7,6 +7,7 @@ import { parseEnvelope, type Envelope } from '../events/envelope.ts';
 import { consumerGroup } from '@msa/catalog';
 import { topicName, unprefixed } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
+import { traceConsume, TRACING_OFF, type Tracing } from '../tracing/index.ts';
 import type { KafkaConnection } from './connection.ts';
 import { deadLetterReason, deadLetterRecord } from './dead-letter.ts';
 import { classifyFailure, TransientError } from './failure.ts';
@@ -38,6 +39,8 @@ export interface ConsumerOptions {
   retryMaxMs: number;
   log: Logger;
   metrics: Metrics;
+  /** Continues the trace the message's headers name, in a span around its handling; off when left out. */
+  tracing?: Tracing;
 }
 
 /**
@@ -185,7 +188,7 @@ export class IdempotentConsumer {
     let outcome: Outcome;
     try {
       const event = parseEnvelope(message.value);
-      outcome = await this.#applyWithRetries(topic, event);
+      outcome = await traceConsume(this.#opts.tracing ?? TRACING_OFF, message, topic, event, () => this.#applyWithRetries(topic, event));
     } catch (error) {
       if (this.#stopping.signal.aborted) throw error;
       await this.#deadLetter(message, error instanceof Error ? error : new Error(String(error)));

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.ts';
 import { topicName } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
+import { publishHeaders, TRACING_OFF, type TraceCarrier, type Tracing } from '../tracing/index.ts';
 import type { StringProducer } from './kafka.ts';
 import { PublishingLock } from './publishing-lock.ts';
 
@@ -19,6 +20,8 @@ export interface RelayOptions {
   leaseMs?: number;
   log: Logger;
   metrics: Metrics;
+  /** Carries each row's trace context into its record's headers; off when left out. */
+  tracing?: Tracing;
 }
 
 /**
@@ -42,6 +45,8 @@ interface OutboxRow {
   key: string;
   type: string;
   payload: unknown;
+  trace_context: TraceCarrier | null;
+  created_at: Date;
 }
 
 /**
@@ -85,7 +90,7 @@ export class OutboxRelay {
     metrics.relayLeader.set(held ? 1 : 0);
     if (!held) return this.#settle('standby', 0);
     const { rows } = await this.#lock.query<OutboxRow>(
-      'SELECT seq, topic, key, type, payload FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1',
+      'SELECT seq, topic, key, type, payload, trace_context, created_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1',
       [batchSize],
     );
     if (rows.length === 0) return this.#settle('publishing', 0);
@@ -95,7 +100,7 @@ export class OutboxRelay {
           topic: topicName(topicPrefix, r.topic),
           key: r.key,
           value: JSON.stringify(r.payload),
-          headers: { 'event-type': r.type },
+          headers: { 'event-type': r.type, ...publishHeaders(this.#opts.tracing ?? TRACING_OFF, r) },
         })),
       })
       .catch((error: unknown) => {

@@ -9,6 +9,7 @@ import { registerBacklogGauges } from '../messaging/outbox-metrics.ts';
 import { relayReadiness } from '../messaging/relay-readiness.ts';
 import { OutboxRelay } from '../messaging/relay.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Tracing } from '../tracing/index.ts';
 
 export interface OutboxParts {
   relay: OutboxRelay;
@@ -21,7 +22,7 @@ export interface OutboxParts {
 }
 
 /** A service's outbox machinery: the relay, its backlog metrics and readiness, and retention of old rows. */
-export function createOutboxParts(env: BaseEnv, pool: Pool, producer: StringProducer, log: Logger, metrics: Metrics): OutboxParts {
+export function createOutboxParts(env: BaseEnv, pool: Pool, producer: StringProducer, log: Logger, metrics: Metrics, tracing?: Tracing): OutboxParts {
   const relay = new OutboxRelay({
     pool,
     producer,
@@ -31,6 +32,7 @@ export function createOutboxParts(env: BaseEnv, pool: Pool, producer: StringProd
     leaseMs: env.OUTBOX_RELAY_LEASE_MS,
     log,
     metrics,
+    tracing,
   });
   const backlog = new OutboxBacklog(pool);
   registerBacklogGauges(metrics.registry, backlog);

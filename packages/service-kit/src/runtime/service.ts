@@ -19,6 +19,7 @@ import { ConsumerLag, registerLagGauge } from '../messaging/consumer-lag.ts';
 import { registerPoolGauges } from '../db/pool-metrics.ts';
 import { createProducer, type StringProducer } from '../messaging/kafka.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
+import { createTracing, enqueueContext, type Tracing } from '../tracing/index.ts';
 import { createOutboxParts } from './outbox-parts.ts';
 
 export interface ServiceContext<E extends BaseEnv = BaseEnv> {
@@ -27,6 +28,8 @@ export interface ServiceContext<E extends BaseEnv = BaseEnv> {
   pool: Pool;
   producer: StringProducer;
   metrics: Metrics;
+  /** Spans and trace context (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  tracing: Tracing;
   /** Writes an event to the outbox inside tx; it is published after the transaction commits. */
   publish(tx: Tx, topic: string, type: string, key: string, data: Record<string, unknown>): Promise<void>;
 }
@@ -79,7 +82,8 @@ export async function startService<E extends BaseEnv>(
   if (envIssues.length > 0) throw new EnvError(envIssues);
   const kafka = kafkaConnectionOptions({ auth: env.KAFKA_AUTH, region: env.AWS_REGION });
   const database = await databaseConfig(env.DATABASE_URL);
-  const log = createLogger(name, env.LOG_LEVEL);
+  const tracing = await createTracing({ service: name, version, endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG });
+  const log = createLogger(name, env.LOG_LEVEL, tracing.enabled);
   const metrics = createMetrics(name, version);
   await migrate(database, path.join(def.dir, env.MIGRATIONS_DIR), log);
   const poolMax = 10;
@@ -92,17 +96,18 @@ export async function startService<E extends BaseEnv>(
     pool,
     producer,
     metrics,
+    tracing,
     async publish(tx, topic, type, key, data) {
       if (!env.TOPICS_PRODUCED.includes(topic)) {
         throw new Error(`${name} publishes to "${topic}" but service.yaml topics.produces does not list it`);
       }
-      await enqueue(tx, topic, newEnvelope(name, type, key, data));
+      await enqueue(tx, topic, newEnvelope(name, type, key, data), enqueueContext(tracing));
     },
   };
 
   const handlers = def.handlers?.(ctx) ?? {};
   assertTopics(env, handlers);
-  const outbox = createOutboxParts(env, pool, producer, log, metrics);
+  const outbox = createOutboxParts(env, pool, producer, log, metrics, tracing);
   const consumer =
     Object.keys(handlers).length > 0
       ? new IdempotentConsumer({
@@ -119,6 +124,7 @@ export async function startService<E extends BaseEnv>(
           retryMaxMs: env.CONSUMER_RETRY_MAX_MS,
           log,
           metrics,
+          tracing,
         })
       : undefined;
   const lag = consumer
@@ -142,6 +148,7 @@ export async function startService<E extends BaseEnv>(
     metrics,
     paths: { health: env.HEALTH_PATH, readiness: env.READINESS_PATH, metrics: env.METRICS_PATH, openapi: env.OPENAPI_PATH },
     isShuttingDown: () => shuttingDown,
+    tracing,
     // Ready means "can serve its HTTP API", which needs the database. Kafka and the consumer only delay
     // events (the outbox keeps them): their absence degrades the service, it stays ready. A stalled
     // outbox (backlog older than OUTBOX_MAX_AGE_MS while this replica cannot publish) takes an internal
@@ -185,6 +192,7 @@ export async function startService<E extends BaseEnv>(
       await producer.close().catch(() => undefined);
       await lag?.close();
       await pool.end();
+      await tracing.shutdown().catch((error: unknown) => log.warn({ err: error }, 'spans not exported at stop'));
       log.info('stopped');
     })());
   return { url, app, ctx: ctx as unknown as ServiceContext, stop };
