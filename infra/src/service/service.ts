@@ -76,6 +76,7 @@ export class Microservice extends pulumi.ComponentResource {
         ...contractEnv,
         MSA_ENVIRONMENT: host.env.environment,
         KAFKA_BROKERS: host.kafkaBootstrap, KAFKA_AUTH: 'aws-iam', AWS_REGION: host.region,
+        OTEL_EXPORTER_OTLP_ENDPOINT: host.otlpEndpoint,
       },
       labels,
       startAfter: [roles.job],
