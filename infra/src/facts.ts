@@ -12,7 +12,7 @@ export interface Chart { repo: string; version: string; appVersion: string; sour
 export interface PolicyDocument { Version: string; Statement: { Effect: string; Action: string[]; Resource: string[] | string; Condition?: unknown }[] }
 
 export const facts = {
-  charts: () => fact<{ charts: Record<'aws-load-balancer-controller' | 'cluster-autoscaler' | 'external-dns', Chart> }>('charts.json').charts,
+  charts: () => fact<{ charts: Record<'aws-load-balancer-controller' | 'cluster-autoscaler' | 'external-dns' | 'kube-prometheus-stack' | 'opentelemetry-collector', Chart> }>('charts.json').charts,
   iamPolicy: (name: 'aws-load-balancer-controller' | 'cluster-autoscaler' | 'external-dns') => fact<PolicyDocument>(`${name}.iam_policy.json`),
   trunking: () => fact<{ instanceTypes: Record<string, { trunking: boolean; branchInterfaces: number }> }>('vpc-trunking.json').instanceTypes,
   eksVersions: () => fact<{ read: string; versions: Record<string, { endOfStandardSupport: string; endOfExtendedSupport: string }> }>('eks-versions.json'),
@@ -20,5 +20,6 @@ export const facts = {
   mskIam: () => fact<{ resourceOf: Record<string, string>; useCases: Record<string, string[]> }>('msk-iam.json'),
   eksAccess: () => fact<{ policies: Record<string, { arn: string; readsSecrets: boolean; writes: boolean }> }>('eks-access.json').policies,
   eksAddons: () => fact<{ notInstalledByEks: string[]; addonNames: { metricsServer: string; vpcCni: string } }>('eks-addons.json'),
+  xrayPolicy: () => fact<{ policies: { AWSXRayDaemonWriteAccess: { arn: string; actions: string[] } } }>('xray-managed-policy.json').policies.AWSXRayDaemonWriteAccess,
   podNetworking: () => fact<{ podSecurityGroupsNeed: { dns: { protocols: string[]; port: number } }; autoModeSupportsPodSecurityGroups: boolean }>('eks-pod-networking.json'),
 };

@@ -68,7 +68,7 @@ describe.each(CLOUD_STACKS)('%s: the cloud stack against upstream facts', (stack
   it('admits DNS (TCP and UDP 53) from every pod security group to the cluster security group, where CoreDNS runs (eks-pod-networking.json)', () => {
     const { protocols, port } = facts.podNetworking().podSecurityGroupsNeed.dns;
     for (const group of podGroups(c)) {
-      const dns = ofType(c, RULE).filter((r) => r.inputs.securityGroupId === clusterSg() && r.inputs.referencedSecurityGroupId === group);
+      const dns = ofType(c, RULE).filter((r) => r.inputs.securityGroupId === clusterSg() && r.inputs.referencedSecurityGroupId === group && r.inputs.fromPort === port);
       expect(dns.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]).sort(), group).toEqual(protocols.map((p) => [p, port, port]).sort());
     }
   });

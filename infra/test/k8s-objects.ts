@@ -12,9 +12,12 @@ export function manifest(r: CapturedResource): Record<string, any> {
   return r.inputs;
 }
 
-/** Loads the model of apiVersion/kind from kubernetes-models, which ships the API's OpenAPI schemas. */
+/**
+ * Loads the model of apiVersion/kind from kubernetes-models, which ships the API's OpenAPI schemas; the Prometheus
+ * Operator's CRDs (ServiceMonitor, PrometheusRule) from @kubernetes-models/prometheus-operator, generated from its CRDs.
+ */
 async function builtInModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
-  const modulePath = `kubernetes-models/${apiVersion}`;
+  const modulePath = apiVersion.startsWith('monitoring.coreos.com/') ? `@kubernetes-models/prometheus-operator/${apiVersion}` : `kubernetes-models/${apiVersion}`;
   try {
     const mod = (await import(modulePath)) as Record<string, ModelClass>;
     return mod[kind];

@@ -68,7 +68,7 @@ describe('a preview stack reuses another stack\'s cluster and Kafka through a st
     const ingress = ofType(preview, 'kubernetes:networking.k8s.io/v1:Ingress');
     expect(ingress).toHaveLength(catalog.services.filter((s) => s.public).length);
     expect(ingress[0]?.inputs.spec.ingressClassName).toBe('alb');
-    expect(ofType(dev, 'kubernetes:helm.sh/v3:Release').map((r) => r.inputs.chart).sort()).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns']);
+    expect(ofType(dev, 'kubernetes:helm.sh/v3:Release').map((r) => r.inputs.chart).sort()).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'kube-prometheus-stack', 'opentelemetry-collector']);
   });
 
   it('stops with the missing key when the referenced stack exports no platform', async () => {

@@ -101,6 +101,13 @@ const ingress = z
   })
   .strict();
 
+const monitoring = z
+  .object({
+    /** How long Prometheus keeps samples (Prometheus duration: 15d, 4w). */
+    retention: z.string().regex(/^\d+[hdw]$/, 'a Prometheus duration such as 15d'),
+  })
+  .strict();
+
 export const awsStackConfigSchema = z
   .object({
     target: z.literal('aws'),
@@ -112,6 +119,7 @@ export const awsStackConfigSchema = z
     database,
     workloads,
     ingress,
+    monitoring: monitoring.optional(),
     releases: z.record(z.string(), releaseSchema).default({}),
   })
   .strict()

@@ -18,6 +18,8 @@ export interface ServiceHost {
   /** Prepended to namespaces and topics when environments share a cluster (preview stacks). */
   readonly prefix: { readonly namespace: string; readonly topic: string };
   readonly database: DatabaseSettings;
+  /** Where pods send OTLP traces: the cluster's trace collector (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  readonly otlpEndpoint: string;
   /** Protect data resources from `pulumi destroy` (prod). */
   readonly protect: boolean;
 }

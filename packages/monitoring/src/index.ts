@@ -3,3 +3,4 @@ export { serviceAlerts, outboxMaxAgeSeconds, transientFailureBoundSeconds, lagFo
 export { sloGroups, slo } from './slo-rules.ts';
 export type { AlertRule, RecordingRule, RuleGroup } from './types.ts';
 export { appAlerts, appAlertsFor, orderSagaTimeoutSeconds, sagaStuckSeconds } from './app-alerts.ts';
+export { DASHBOARDS_DIR, buildDashboards, dashboardQueries, renderDashboards } from './dashboards/index.ts';

@@ -13,6 +13,9 @@ import type { ContractOutputs } from '../../config/outputs.ts';
 import { Microservice } from '../../service/service.ts';
 import { nodeAutoscaler } from '../../cluster/autoscaler.ts';
 import { externalDns } from '../../ingress/external-dns.ts';
+import { MonitoringStack } from '../../monitoring/monitoring-stack.ts';
+import { otlpEndpoint } from '../../monitoring/namespace.ts';
+import { ServiceMonitoring } from '../../monitoring/service-monitoring.ts';
 import { createPlatform, protectData, referencePlatform, PLATFORM_KEYS } from './platform.ts';
 
 /** Everything a cloud stack deploys. Config and catalog arrive validated; nothing here reads config. */
@@ -39,6 +42,11 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     // Points msa:ingress.host (and the preview stacks' hosts under it) at the load balancers.
     externalDns(`${env.stack}-external-dns`, { ...controllerArgs, zoneId: config.ingress.zoneId }, opts);
   }
+  // Metrics, alerts, dashboards and traces: one monitoring stack per cluster; preview stacks are scraped by their parent's.
+  const monitoring = shared ? undefined : new MonitoringStack(`${env.stack}-monitoring`, {
+    region: config.region, oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
+    retention: config.monitoring?.retention ?? '15d', tags: awsTags(env, PLATFORM), labels: k8sLabels(env, PLATFORM),
+  }, opts);
 
   const topics = new Topics(`${env.stack}-topics`, {
     clusterArn: platform.kafkaClusterArn,
@@ -51,10 +59,17 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     vpcId: platform.vpcId, dataSubnetGroupName: platform.dataSubnetGroupName, clusterSecurityGroupId: platform.clusterSecurityGroupId,
     oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,
+    otlpEndpoint,
   };
   const services: Record<string, Microservice> = {};
   for (const spec of specs) {
-    services[spec.service.name] = new Microservice(`${env.stack}-${spec.service.name}`, { spec, host }, { ...opts, dependsOn: [topics] });
+    const svc = new Microservice(`${env.stack}-${spec.service.name}`, { spec, host }, { ...opts, dependsOn: [topics] });
+    services[spec.service.name] = svc;
+    const owner = { service: spec.service.name, team: spec.service.team };
+    new ServiceMonitoring(`${env.stack}-${spec.service.name}-monitoring`, {
+      service: spec.service, namespace: svc.namespace, podSecurityGroupId: svc.podSecurityGroupId, clusterSecurityGroupId: platform.clusterSecurityGroupId,
+      labels: k8sLabels(env, owner), tags: awsTags(env, owner),
+    }, { ...opts, dependsOn: monitoring ? [monitoring] : [] });
   }
   admitCallers(env, specs, services);
   const publicUrls = new Map(specs
