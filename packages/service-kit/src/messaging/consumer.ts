@@ -9,7 +9,8 @@ import { topicName, unprefixed } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import type { KafkaConnection } from './connection.ts';
 import { deadLetterRecord } from './dead-letter.ts';
-import { classifyFailure, TransientError } from './failure.ts';
+import { applyOne, applyTogether, type InboxItem, type Outcome } from './inbox-transaction.ts';
+import { classifyFailure } from './failure.ts';
 import type { StringProducer } from './kafka.ts';
 import { PartitionLanes } from './partition-lanes.ts';
 
@@ -46,12 +47,15 @@ export interface ConsumerOptions {
  */
 export type ConsumerState = 'ok' | 'starting' | 'retrying' | 'restarting' | 'stopped';
 
-type Outcome = 'processed' | 'duplicate' | 'ignored' | 'dead_lettered';
 type StringMessage = Message<string, string, string, string>;
 type ClosableStream = AsyncIterable<StringMessage> & { close(): Promise<void> };
 
 /** Messages read ahead of the slowest partition, across all of them. */
 const MAX_BUFFERED = 64;
+/** Messages of one partition applied in one transaction at most (those that queued while it was busy). */
+const MAX_BATCH = 32;
+/** How long a batch waits for a row lock before it falls back to one message per transaction. */
+const BATCH_LOCK_TIMEOUT_MS = 200;
 
 /**
  * Consumes the service's topics in its own group. Each message's effect and its row in
@@ -154,6 +158,14 @@ export class IdempotentConsumer {
         await message.commit();
       },
       () => void stream.close().catch(() => undefined),
+      {
+        max: MAX_BATCH,
+        run: async (messages) => {
+          if (!(await this.#applyBatch(messages))) for (const message of messages) await this.handle(message);
+          // One offset commit for the batch: the ones before it are covered by it.
+          await messages.at(-1)!.commit();
+        },
+      },
     );
     try {
       for await (const message of stream) {
@@ -195,6 +207,26 @@ export class IdempotentConsumer {
     return outcome;
   }
 
+  /** The messages of one partition in one transaction; false (nothing applied) when any of them needs the one-by-one path. */
+  async #applyBatch(messages: StringMessage[]): Promise<boolean> {
+    if (this.#stopping.signal.aborted) return false;
+    const items: (InboxItem & { topic: string })[] = [];
+    for (const message of messages) {
+      const topic = unprefixed(this.#opts.topicPrefix, message.topic);
+      let event: Envelope;
+      try {
+        event = parseEnvelope(message.value);
+      } catch {
+        return false; // dead-lettered by the one-by-one path
+      }
+      items.push({ topic, event, handler: this.#opts.handlers[topic]?.[event.type] });
+    }
+    const outcomes = await applyTogether(this.#opts.pool, this.#opts.service, items, BATCH_LOCK_TIMEOUT_MS);
+    if (!outcomes) return false;
+    outcomes.forEach((outcome, i) => this.#opts.metrics.consumed.inc({ topic: items[i]!.topic, outcome }));
+    return true;
+  }
+
   async #applyWithRetries(topic: string, event: Envelope): Promise<Outcome> {
     const handler = this.#opts.handlers[topic]?.[event.type];
     if (!handler) return 'ignored';
@@ -204,7 +236,7 @@ export class IdempotentConsumer {
       return await pRetry(
         async () => {
           try {
-            return await this.#applyOnce(handler, event);
+            return await applyOne(this.#opts.pool, this.#opts.service, handler, event);
           } catch (error) {
             if (classifyFailure(error) === 'permanent') throw new AbortError(error as Error);
             throw error;
@@ -236,32 +268,6 @@ export class IdempotentConsumer {
         this.#retryingChanged();
         log.info({ eventId: event.id, waitedMs: Date.now() - failingSince }, 'transient failure over');
       }
-    }
-  }
-
-  /** One attempt in one transaction. Not getting a connection at all is transient, whatever the driver says. */
-  async #applyOnce(handler: EventHandler, event: Envelope): Promise<Outcome> {
-    const client = await this.#opts.pool.connect().catch((error: unknown) => {
-      throw new TransientError('database unreachable', { cause: error });
-    });
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const mark = await client.query('INSERT INTO processed_messages (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-        event.id,
-        this.#opts.service,
-      ]);
-      const outcome: Outcome = mark.rowCount === 0 ? 'duplicate' : 'processed';
-      if (outcome === 'processed') await handler(client, event);
-      await client.query('COMMIT');
-      return outcome;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      // A connection that failed this way may be dead: the pool opens a fresh one instead.
-      if (classifyFailure(error) === 'transient') broken = error as Error;
-      throw error;
-    } finally {
-      client.release(broken);
     }
   }
 
