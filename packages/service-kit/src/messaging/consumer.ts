@@ -59,7 +59,9 @@ const BATCH_LOCK_TIMEOUT_MS = 200;
 
 /**
  * Consumes the service's topics in its own group. Each message's effect and its row in
- * processed_messages commit in one transaction, so a redelivered message changes nothing.
+ * processed_messages commit in one transaction, so a redelivered message changes nothing. The
+ * messages that queue up in one partition while it is busy share one transaction and one offset
+ * commit (inbox-transaction.ts); if any of them fails, they are applied one by one as below.
  *
  * A message that can never succeed is dead-lettered at once and the offset moves on. A failure that
  * may pass (database unreachable, serialization conflict, restart) is retried with capped backoff for
