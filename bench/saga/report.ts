@@ -95,7 +95,7 @@ export function markdown(res: SagaResults): string {
   }
   lines.push('', '## The limit, measured in the same run', '');
   const { postgres, kafka } = res.limit;
-  if (postgres) lines.push(`- PostgreSQL: pgbench ${postgres.tps} TPS over the saga's ${postgres.transactionsPerSaga} transactions (${postgres.clients} clients, ${postgres.seconds} s) = **${postgres.sagasPerSec} sagas/s**; the same without the outbox's pg_notify: ${postgres.withoutNotify.tps} TPS = ${postgres.withoutNotify.sagasPerSec} sagas/s`);
+  if (postgres) lines.push(`- PostgreSQL: pgbench ${postgres.tps} TPS over the saga's ${postgres.transactionsPerSaga} transactions (${postgres.clients} clients, ${postgres.seconds} s) = ${postgres.sagasPerSec} sagas/s with a pg_notify per outbox row as the services sent before; without it, as they do now: ${postgres.withoutNotify.tps} TPS = **${postgres.withoutNotify.sagasPerSec} sagas/s**`);
   if (kafka) lines.push(`- Kafka: ${kafka.producedPerSec} records/s produced, ${kafka.consumedPerSec} consumed (${kafka.recordSize}-byte records) = **${kafka.sagasPerSec} sagas/s**`);
   lines.push(`- Limit: **${res.limit.sagasPerSec ?? '–'} sagas/s** (the lower of the two)`, '');
   lines.push('## Ratios (same run)', '');

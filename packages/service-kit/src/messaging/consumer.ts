@@ -223,9 +223,12 @@ export class IdempotentConsumer {
       }
       items.push({ topic, event, handler: this.#opts.handlers[topic]?.[event.type] });
     }
-    const outcomes = await applyTogether(this.#opts.pool, this.#opts.service, items, BATCH_LOCK_TIMEOUT_MS);
-    if (!outcomes) return false;
-    outcomes.forEach((outcome, i) => this.#opts.metrics.consumed.inc({ topic: items[i]!.topic, outcome }));
+    const applied = await applyTogether(this.#opts.pool, this.#opts.service, items, BATCH_LOCK_TIMEOUT_MS);
+    if ('failure' in applied) {
+      this.#opts.log.debug({ err: applied.failure, messages: items.length }, 'batch rolled back; applying its messages one by one');
+      return false;
+    }
+    applied.outcomes.forEach((outcome, i) => this.#opts.metrics.consumed.inc({ topic: items[i]!.topic, outcome }));
     return true;
   }
 

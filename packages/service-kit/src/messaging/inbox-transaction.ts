@@ -32,14 +32,18 @@ export interface InboxItem {
  * Applies the messages of one partition, in order, in ONE transaction: one commit (and one fsync)
  * for all of them instead of one each. Lock waits are cut short (lockTimeoutMs), so two batches that
  * lock the same rows in different orders give up at once instead of waiting for deadlock detection.
- * Any failure rolls everything back and returns undefined: the caller then applies them one by one,
- * with the per-message retry and dead-letter rules.
+ * Any failure rolls everything back and is returned: the caller then applies them one by one, with
+ * the per-message retry and dead-letter rules.
  */
-export async function applyTogether(pool: Pool, consumer: string, items: InboxItem[], lockTimeoutMs: number): Promise<Outcome[] | undefined> {
+export async function applyTogether(pool: Pool, consumer: string, items: InboxItem[], lockTimeoutMs: number): Promise<{ outcomes: Outcome[] } | { failure: unknown }> {
   const handled = items.filter((i) => i.handler);
-  if (handled.length === 0) return items.map(() => 'ignored');
-  const client = await pool.connect().catch(() => undefined);
-  if (!client) return undefined;
+  if (handled.length === 0) return { outcomes: items.map(() => 'ignored') };
+  let client: Tx;
+  try {
+    client = await pool.connect();
+  } catch (failure) {
+    return { failure };
+  }
   let broken: Error | undefined;
   const onError = (error: Error) => (broken = error);
   client.on('error', onError);
@@ -56,11 +60,11 @@ export async function applyTogether(pool: Pool, consumer: string, items: InboxIt
     }
     await client.query('COMMIT');
     transactionEnded(pool, client, true);
-    return outcomes;
-  } catch {
+    return { outcomes };
+  } catch (failure) {
     transactionEnded(pool, client, false);
     if (!broken) await client.query('ROLLBACK').catch((error: Error) => (broken = error));
-    return undefined;
+    return { failure };
   } finally {
     client.off('error', onError);
     client.release(broken ?? false);

@@ -80,7 +80,7 @@ export async function startService<E extends BaseEnv>(
   const log = createLogger(name, env.LOG_LEVEL);
   const metrics = createMetrics(name, version);
   await migrate(database, path.join(def.dir, env.MIGRATIONS_DIR), log);
-  const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), 10, sessionLimitsFromEnv(env));
+  const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), env.DB_POOL_SIZE, sessionLimitsFromEnv(env));
   const producer = createProducer(`${name}-producer`, env.KAFKA_BROKERS, kafka);
   const ctx: ServiceContext<E> = {
     env,
