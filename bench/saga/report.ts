@@ -69,13 +69,13 @@ export function markdown(res: SagaResults): string {
   lines.push(`# Saga throughput (${res.mode} mode, ${res.measuredAt})`, '');
   lines.push(`Machine: ${res.machine.cores} cores; load average ${res.machine.loadAverageAtStart.join(' / ')} at the start, ${res.machine.loadAverageAtEnd.join(' / ')} at the end (1/5/15 min). Shared machine: re-measure on a quiet one before quoting absolute figures.`, '');
   lines.push(`One saga = ${res.shape.transactions} database transactions, ${res.shape.produced} events produced, ${res.shape.consumed} deliveries to consumer groups.`, '');
-  lines.push('| target | offered/s | accepted/s | completed/s | e2e p50 / p95 / p99 ms | POST p50 / p99 ms | commits/saga (when not saturated) | unfinished | machine CPU % | processes (CPU % of a core, RSS) | load 1 min |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('| target | offered/s | accepted/s | completed/s | e2e p50 / p95 / p99 ms | POST p50 / p99 ms | commits/saga (when not saturated) | CPU ms/saga (its processes) | unfinished | machine CPU % | processes (CPU % of a core, RSS) | load 1 min |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const run of res.runs) {
     for (const r of run.rates) {
       const machine = r.processes.find((p) => p.name.startsWith('machine'))?.cpuPercent;
       lines.push(
-        `| ${run.target} | ${r.offeredPerSec} | ${r.acceptedPerSec} | ${r.completedPerSec}${r.saturated ? ' (sat.)' : ''} | ${n(r.endToEndMs.p50)} / ${n(r.endToEndMs.p95)} / ${n(r.endToEndMs.p99)} | ${n(r.postMs.p50)} / ${n(r.postMs.p99)} | ${n(r.commitsPerSaga)} | ${r.unfinished} | ${machine ?? '–'} | ${cpuCell(r)} | ${r.loadAverage[0]} |`,
+        `| ${run.target} | ${r.offeredPerSec} | ${r.acceptedPerSec} | ${r.completedPerSec}${r.saturated ? ' (sat.)' : ''} | ${n(r.endToEndMs.p50)} / ${n(r.endToEndMs.p95)} / ${n(r.endToEndMs.p99)} | ${n(r.postMs.p50)} / ${n(r.postMs.p99)} | ${n(r.commitsPerSaga)} | ${n(r.cpuMsPerSaga)} | ${r.unfinished} | ${machine ?? '–'} | ${cpuCell(r)} | ${r.loadAverage[0]} |`,
       );
     }
   }
@@ -95,7 +95,7 @@ export function markdown(res: SagaResults): string {
   }
   lines.push('', '## The limit, measured in the same run', '');
   const { postgres, kafka } = res.limit;
-  if (postgres) lines.push(`- PostgreSQL: pgbench ${postgres.tps} TPS over the saga's ${postgres.transactionsPerSaga} transactions (${postgres.clients} clients, ${postgres.seconds} s) = **${postgres.sagasPerSec} sagas/s**; the same without the outbox's pg_notify: ${postgres.withoutNotify.tps} TPS = ${postgres.withoutNotify.sagasPerSec} sagas/s`);
+  if (postgres) lines.push(`- PostgreSQL: pgbench ${postgres.tps} TPS over the saga's ${postgres.transactionsPerSaga} transactions (${postgres.clients} clients, ${postgres.seconds} s) = ${postgres.sagasPerSec} sagas/s with a pg_notify per outbox row as the services sent before; without it, as they do now: ${postgres.withoutNotify.tps} TPS = **${postgres.withoutNotify.sagasPerSec} sagas/s**`);
   if (kafka) lines.push(`- Kafka: ${kafka.producedPerSec} records/s produced, ${kafka.consumedPerSec} consumed (${kafka.recordSize}-byte records) = **${kafka.sagasPerSec} sagas/s**`);
   lines.push(`- Limit: **${res.limit.sagasPerSec ?? '–'} sagas/s** (the lower of the two)`, '');
   lines.push('## Ratios (same run)', '');

@@ -23,6 +23,8 @@ export interface RateResult {
   postMs: Percentiles;
   /** Database commits of the target's databases per completed saga (pg_stat_database.xact_commit). */
   commitsPerSaga: number | null;
+  /** CPU the target's own processes spent per completed saga (ms): less bent by a loaded machine than the rates. */
+  cpuMsPerSaga: number | null;
   processes: ProcUsage[];
   loadAverage: number[];
   /** What the target's database backends waited on while busy (pg_stat_activity samples). */
@@ -92,6 +94,7 @@ export async function runRates(target: Target, tracker: SagaTracker, s: StepSett
     }
     for (const [step, rate] of s.rates.entries()) {
       const watch = watchProcesses(target.pids);
+      const watchStart = Date.now();
       const waits = sampleDbWaits(s.superuserUrl, target.databases);
       const commitsBefore = await commits(s.superuserUrl, target.databases);
       const start = Date.now();
@@ -99,6 +102,7 @@ export async function runRates(target: Target, tracker: SagaTracker, s: StepSett
       n += ran.sent + ran.dropped;
       await drain(tracker, step, s.drainS);
       const processes = watch.stop();
+      const watchedMs = Date.now() - watchStart;
       const dbWaits = await waits.stop();
       await new Promise((r) => setTimeout(r, 1_100)); // let backends flush their commit counts
       const committed = (await commits(s.superuserUrl, target.databases)) - commitsBefore;
@@ -125,6 +129,7 @@ export async function runRates(target: Target, tracker: SagaTracker, s: StepSett
         endToEndMs: percentiles(done.map((c) => c.latencyMs)),
         postMs: percentiles(ran.results.map((x) => x.latencyMs)),
         commitsPerSaga: done.length > 0 ? round(committed / done.length, 2) : null,
+        cpuMsPerSaga: done.length > 0 ? round(cpuMs(processes, watchedMs, target.pids) / done.length, 2) : null,
         processes,
         dbWaits,
         loadAverage: loadAverage(),
@@ -142,4 +147,9 @@ export async function runRates(target: Target, tracker: SagaTracker, s: StepSett
     await load.close();
   }
   return results;
+}
+
+/** CPU time (ms) the target's processes (not the machine's total) used while watched. */
+function cpuMs(processes: { name: string; cpuPercent: number }[], watchedMs: number, pids: ReadonlyMap<string, number>): number {
+  return processes.filter((p) => pids.has(p.name)).reduce((sum, p) => sum + (p.cpuPercent / 100) * watchedMs, 0);
 }

@@ -30,12 +30,19 @@ interface OrderRow {
 
 /** The order service's own tables; every write takes the caller's transaction. */
 export const orders = {
-  async insert(tx: Tx, o: { id: string; items: OrderItem[]; address: string; fee: number; feeSource: 'quote' | 'fallback' }) {
-    await tx.query(
-      `INSERT INTO orders (id, status, items, address, delivery_fee, fee_source) VALUES ($1, 'PENDING', $2, $3, $4, $5)`,
+  /** The order and its first history entry in one statement; returns the order as written, so nothing reads it back. */
+  async insert(tx: Tx, o: { id: string; items: OrderItem[]; address: string; fee: number; feeSource: 'quote' | 'fallback' }): Promise<Order> {
+    const { rows } = await tx.query<OrderRow & { at: Date }>(
+      `WITH o AS (
+         INSERT INTO orders (id, status, items, address, delivery_fee, fee_source) VALUES ($1, 'PENDING', $2, $3, $4, $5) RETURNING *
+       ), h AS (
+         INSERT INTO order_history (order_id, seq, event, status, detail) SELECT id, 1, 'OrderPlaced', 'PENDING', '{}' FROM o RETURNING at
+       )
+       SELECT o.*, h.at FROM o, h`,
       [o.id, JSON.stringify(o.items), o.address, o.fee, o.feeSource],
     );
-    await this.addHistory(tx, o.id, 'OrderPlaced', 'PENDING', {});
+    const row = rows[0]!;
+    return toOrder(row, [{ event: 'OrderPlaced', status: 'PENDING', detail: {}, at: row.at }]);
   },
 
   /** Locks the order row for the rest of the transaction. */
@@ -71,6 +78,24 @@ export const orders = {
     return rows[0]?.age_s ?? 0;
   },
 
+  /**
+   * Records the event in the order's history and sets its status, in one statement (one round trip).
+   * Returns the order's age in seconds when its status changed (the saga's duration at a final
+   * state), 0 when it stayed.
+   */
+  async transition(tx: Tx, id: string, event: string, status: OrderStatus, detail: Record<string, unknown>): Promise<number> {
+    const { rows } = await tx.query<{ age_s: number }>(
+      `WITH h AS (
+         INSERT INTO order_history (order_id, seq, event, status, detail)
+         VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM order_history WHERE order_id = $1), $2, $3, $4)
+       )
+       UPDATE orders SET status = $3, updated_at = now() WHERE id = $1 AND status IS DISTINCT FROM $3
+       RETURNING extract(epoch FROM now() - created_at)::float8 AS age_s`,
+      [id, event, status, JSON.stringify(detail)],
+    );
+    return rows[0]?.age_s ?? 0;
+  },
+
   async addHistory(tx: Tx, id: string, event: string, status: OrderStatus, detail: Record<string, unknown>): Promise<void> {
     await tx.query(
       `INSERT INTO order_history (order_id, seq, event, status, detail)
@@ -87,15 +112,19 @@ export const orders = {
       'SELECT event, status, detail, at FROM order_history WHERE order_id = $1 ORDER BY seq',
       [id],
     );
-    return {
-      id: row.id,
-      status: row.status,
-      items: row.items,
-      address: row.address,
-      deliveryFee: { amount: Number(row.delivery_fee), source: row.fee_source },
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-      history: history.rows.map((h) => ({ ...h, at: h.at.toISOString() })),
-    };
+    return toOrder(row, history.rows);
   },
 };
+
+function toOrder(row: OrderRow, history: { event: string; status: OrderStatus; detail: Record<string, unknown>; at: Date }[]): Order {
+  return {
+    id: row.id,
+    status: row.status,
+    items: row.items,
+    address: row.address,
+    deliveryFee: { amount: Number(row.delivery_fee), source: row.fee_source },
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    history: history.map((h) => ({ ...h, at: h.at.toISOString() })),
+  };
+}

@@ -59,4 +59,25 @@ describe('partition lanes', () => {
     expect(failures).toHaveLength(1);
     expect((lanes.failure?.error as Error).message).toBe('commit failed');
   });
+
+  it('hands the messages that queued in a lane while it was busy to the batch runner together, in order, lanes apart', async () => {
+    const calls: string[][] = [];
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
+    const lanes = new PartitionLanes<string>(
+      10,
+      async (m) => {
+        calls.push([m]);
+        if (m === 'a1') await blocked;
+      },
+      () => undefined,
+      { max: 2, run: async (batch) => void calls.push(batch) },
+    );
+    await lanes.push('a', 'a1');
+    await tick(); // a1 runs alone and waits; the next ones queue behind it
+    for (const m of ['a2', 'a3', 'a4', 'b1']) await lanes.push(m[0]!, m);
+    release();
+    await lanes.settled();
+    expect(calls).toEqual([['a1'], ['b1'], ['a2', 'a3'], ['a4']]);
+  });
 });

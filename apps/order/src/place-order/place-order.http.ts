@@ -24,7 +24,8 @@ export function placeOrderRoute(app: FastifyInstance, ctx: ServiceContext<OrderE
     },
     async (req, reply) => {
       const placed = await placeOrder(ctx, delivery, req.body, req.headers['idempotency-key']);
-      const order = await orders.find(ctx.pool, placed.id);
+      // A new order is answered as written; a replayed one is read (the saga may have moved it on).
+      const order = placed.order ?? (await orders.find(ctx.pool, placed.id));
       if (!order) throw new NotFoundError('order', placed.id);
       reply.status(placed.created ? 201 : 200).header('location', `/orders/${placed.id}`);
       return order;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { UnprocessableError, withTransaction, type Dependency, type ServiceContext } from '@msa/service-kit';
 import { quoteDeliveryFee } from '../delivery-quote/delivery-quote.ts';
-import { orders } from '../order.repository.ts';
+import { orders, type Order } from '../order.repository.ts';
 import type { OrderEnv } from '../env.ts';
 import { idempotencyKeys, type IdempotencyRecord } from './idempotency.repository.ts';
 import type { PlaceOrderBody } from './place-order.schema.ts';
@@ -16,6 +16,8 @@ export interface PlacedOrder {
   id: string;
   /** false when an earlier request with the same key and body created it. */
   created: boolean;
+  /** The order as this request wrote it (not when it replays an earlier one). */
+  order?: Order;
 }
 
 /** The body in a fixed form (validation already refused any other property), hashed. */
@@ -45,11 +47,13 @@ export async function placeOrder(ctx: ServiceContext<OrderEnv>, delivery: Depend
   }
   const fee = await quoteDeliveryFee(delivery, body.address, ctx.env.FALLBACK_DELIVERY_FEE);
   const id = randomUUID();
+  let order: Order;
   try {
-    await withTransaction(ctx.pool, async (tx) => {
-      await orders.insert(tx, { id, items: body.items, address: body.address, fee: fee.amount, feeSource: fee.source });
+    order = await withTransaction(ctx.pool, async (tx) => {
+      const written = await orders.insert(tx, { id, items: body.items, address: body.address, fee: fee.amount, feeSource: fee.source });
       if (key) await idempotencyKeys.insert(tx, key, hash, id);
       await ctx.publish(tx, 'order.events', 'OrderPlaced', id, { orderId: id, items: body.items, address: body.address });
+      return written;
     });
   } catch (error) {
     // A concurrent request with the same key committed first: answer as its retry.
@@ -57,5 +61,5 @@ export async function placeOrder(ctx: ServiceContext<OrderEnv>, delivery: Depend
     if (prior) return replay(prior, hash);
     throw error;
   }
-  return { id, created: true };
+  return { id, created: true, order };
 }

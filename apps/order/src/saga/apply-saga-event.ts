@@ -18,8 +18,7 @@ function applySagaEvent(ctx: ServiceContext, type: SagaEvent): EventHandler {
       throw error;
     }
     const { orderId: _id, items: _items, address: _address, ...detail } = event.data;
-    await orders.addHistory(tx, orderId, type, to, detail);
-    const ageSeconds = to !== from ? await orders.setStatus(tx, orderId, to) : 0;
+    const ageSeconds = await orders.transition(tx, orderId, type, to, detail);
     const outcome = outcomeEvent(from, to);
     if (outcome) {
       await ctx.publish(tx, 'order.events', outcome, orderId, { orderId, ...detail });

@@ -20,6 +20,12 @@ export const baseEnvSchema = serviceEnvSchema().extend({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long SIGTERM waits for in-flight work before giving up. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Connections a replica keeps to its database at most. Each open transaction (a request, a batch of
+   * one partition's messages) and the relay's lock session hold one; on a loaded host they are held
+   * longer, so the pool can bound throughput before the database does (README, "Saga throughput").
+   */
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   /** Outbox relay: how many events one Kafka request carries at most. */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().default(100),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),

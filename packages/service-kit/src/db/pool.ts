@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { transactionEnded } from '../events/outbox-signal.ts';
 import { sessionSettings, type SessionLimits } from './session.ts';
 
 export type Pool = pg.Pool;
@@ -35,8 +36,10 @@ export async function withTransaction<T>(pool: Pool, fn: (tx: Tx) => Promise<T>)
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    transactionEnded(pool, client, true);
     return result;
   } catch (error) {
+    transactionEnded(pool, client, false);
     if (!broken) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {

@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics.ts';
 import { traceConsume, TRACING_OFF, type Tracing } from '../tracing/index.ts';
 import type { KafkaConnection } from './connection.ts';
 import { deadLetterReason, deadLetterRecord } from './dead-letter.ts';
+import { applyOne, applyTogether, type InboxItem, type Outcome } from './inbox-transaction.ts';
 import { classifyFailure, TransientError } from './failure.ts';
 import type { StringProducer } from './kafka.ts';
 import { PartitionLanes } from './partition-lanes.ts';
@@ -49,16 +50,21 @@ export interface ConsumerOptions {
  */
 export type ConsumerState = 'ok' | 'starting' | 'retrying' | 'restarting' | 'stopped';
 
-type Outcome = 'processed' | 'duplicate' | 'ignored' | 'dead_lettered';
 type StringMessage = Message<string, string, string, string>;
 type ClosableStream = AsyncIterable<StringMessage> & { close(): Promise<void> };
 
 /** Messages read ahead of the slowest partition, across all of them. */
 const MAX_BUFFERED = 64;
+/** Messages of one partition applied in one transaction at most (those that queued while it was busy). */
+const MAX_BATCH = 32;
+/** How long a batch waits for a row lock before it falls back to one message per transaction. */
+const BATCH_LOCK_TIMEOUT_MS = 200;
 
 /**
  * Consumes the service's topics in its own group. Each message's effect and its row in
- * processed_messages commit in one transaction, so a redelivered message changes nothing.
+ * processed_messages commit in one transaction, so a redelivered message changes nothing. The
+ * messages that queue up in one partition while it is busy share one transaction and one offset
+ * commit (inbox-transaction.ts); if any of them fails, they are applied one by one as below.
  *
  * A message that can never succeed is dead-lettered at once and the offset moves on. A failure that
  * may pass (database unreachable, serialization conflict, restart) is retried with capped backoff for
@@ -157,6 +163,14 @@ export class IdempotentConsumer {
         await message.commit();
       },
       () => void stream.close().catch(() => undefined),
+      {
+        max: MAX_BATCH,
+        run: async (messages) => {
+          if (!(await this.#applyBatch(messages))) for (const message of messages) await this.handle(message);
+          // One offset commit for the batch: the ones before it are covered by it.
+          await messages.at(-1)!.commit();
+        },
+      },
     );
     try {
       for await (const message of stream) {
@@ -199,6 +213,42 @@ export class IdempotentConsumer {
     return outcome;
   }
 
+  /** The messages of one partition in one transaction; false (nothing applied) when any of them needs the one-by-one path. */
+  async #applyBatch(messages: StringMessage[]): Promise<boolean> {
+    if (this.#stopping.signal.aborted) return false;
+    const items: (InboxItem & { topic: string })[] = [];
+    for (const message of messages) {
+      const topic = unprefixed(this.#opts.topicPrefix, message.topic);
+      let event: Envelope;
+      try {
+        event = parseEnvelope(message.value);
+      } catch {
+        return false; // dead-lettered by the one-by-one path
+      }
+      const handler = this.#opts.handlers[topic]?.[event.type];
+      items.push({ topic, event, handler: handler && this.#traced(message, topic, handler) });
+    }
+    const applied = await applyTogether(this.#opts.pool, this.#opts.service, items, BATCH_LOCK_TIMEOUT_MS);
+    if ('failure' in applied) {
+      this.#opts.log.debug({ err: applied.failure, messages: items.length }, 'batch rolled back; applying its messages one by one');
+      return false;
+    }
+    applied.outcomes.forEach((outcome, i) => this.#opts.metrics.consumed.inc({ topic: items[i]!.topic, outcome }));
+    return true;
+  }
+
+  /** The handler in its message's CONSUMER span, so a batched message continues its trace too. */
+  #traced(message: StringMessage, topic: string, handler: EventHandler): EventHandler {
+    const tracing = this.#opts.tracing ?? TRACING_OFF;
+    if (!tracing.enabled) return handler;
+    return async (tx, event) => {
+      await traceConsume(tracing, message, topic, event, async () => {
+        await handler(tx, event);
+        return 'processed';
+      });
+    };
+  }
+
   async #applyWithRetries(topic: string, event: Envelope): Promise<Outcome> {
     const handler = this.#opts.handlers[topic]?.[event.type];
     if (!handler) return 'ignored';
@@ -208,7 +258,7 @@ export class IdempotentConsumer {
       return await pRetry(
         async () => {
           try {
-            return await this.#applyOnce(handler, event);
+            return await applyOne(this.#opts.pool, this.#opts.service, handler, event);
           } catch (error) {
             if (classifyFailure(error) === 'permanent') throw new AbortError(error as Error);
             throw error;
@@ -240,32 +290,6 @@ export class IdempotentConsumer {
         this.#retryingChanged();
         log.info({ eventId: event.id, waitedMs: Date.now() - failingSince }, 'transient failure over');
       }
-    }
-  }
-
-  /** One attempt in one transaction. Not getting a connection at all is transient, whatever the driver says. */
-  async #applyOnce(handler: EventHandler, event: Envelope): Promise<Outcome> {
-    const client = await this.#opts.pool.connect().catch((error: unknown) => {
-      throw new TransientError('database unreachable', { cause: error });
-    });
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const mark = await client.query('INSERT INTO processed_messages (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-        event.id,
-        this.#opts.service,
-      ]);
-      const outcome: Outcome = mark.rowCount === 0 ? 'duplicate' : 'processed';
-      if (outcome === 'processed') await handler(client, event);
-      await client.query('COMMIT');
-      return outcome;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      // A connection that failed this way may be dead: the pool opens a fresh one instead.
-      if (classifyFailure(error) === 'transient') broken = error as Error;
-      throw error;
-    } finally {
-      client.release(broken);
     }
   }
 

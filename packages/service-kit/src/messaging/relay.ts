@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.ts';
+import { onOutboxCommitted } from '../events/outbox-signal.ts';
 import { topicName } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import { publishHeaders, TRACING_OFF, type TraceCarrier, type Tracing } from '../tracing/index.ts';
@@ -49,6 +50,16 @@ interface OutboxRow {
   created_at: Date;
 }
 
+/** The Kafka record one outbox row becomes. */
+function kafkaMessage(topicPrefix: string, row: OutboxRow, tracing: Tracing) {
+  return {
+    topic: topicName(topicPrefix, row.topic),
+    key: row.key,
+    value: JSON.stringify(row.payload),
+    headers: { 'event-type': row.type, ...publishHeaders(tracing, row) },
+  };
+}
+
 /**
  * Publishes outbox rows to Kafka after their transaction committed. No transaction is open while a
  * batch is sent: the rows are read, sent, then marked, each in the lock's session. A crash (or a
@@ -60,6 +71,11 @@ export class OutboxRelay {
   #running = false;
   #loop?: Promise<void>;
   #wake?: () => void;
+  /** Set by a wake-up; cleared before each read, so one that arrives during a batch is not lost. */
+  #woken = false;
+  #unsubscribe?: () => void;
+  #notifying?: Promise<void>;
+  #notifyAgain = false;
   #failingSince?: number;
   #yieldUntil = 0;
   state: RelayState = 'starting';
@@ -72,37 +88,61 @@ export class OutboxRelay {
       key: RELAY_LOCK,
       leaseMs: opts.leaseMs ?? 10_000,
       channel: 'outbox',
-      onNotify: () => this.#wake?.(),
+      onNotify: () => this.#wakeUp(),
       log: opts.log,
     });
   }
 
   async start(): Promise<void> {
     this.#running = true;
+    this.#unsubscribe = onOutboxCommitted(this.#opts.pool, () => this.#localCommit());
     this.#loop = this.#run();
+  }
+
+  #wakeUp(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /** This process committed outbox rows: publish them, or tell the replica holding the lock. */
+  #localCommit(): void {
+    if (this.#lock.held || !this.#running) return this.#wakeUp();
+    if (this.#notifying) {
+      this.#notifyAgain = true;
+      return;
+    }
+    // One NOTIFY at a time, coalescing the commits made meanwhile; committed without waiting for the
+    // disk, since a NOTIFY lost in a crash only leaves the rows to the holder's next poll.
+    this.#notifying = this.#opts.pool
+      .query(`BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('outbox', ''); COMMIT`)
+      .then(
+        () => undefined,
+        (error: unknown) => this.#opts.log.debug({ err: error }, 'could not wake the publishing replica; it polls'),
+      )
+      .finally(() => {
+        this.#notifying = undefined;
+        if (this.#notifyAgain) {
+          this.#notifyAgain = false;
+          this.#localCommit();
+        }
+      });
   }
 
   /** Publishes one batch if this replica holds (or can take) the lock; returns how many events left. */
   async drainOnce(): Promise<number> {
-    const { producer, topicPrefix, batchSize, metrics } = this.#opts;
+    const { producer, topicPrefix, metrics } = this.#opts;
+    this.#woken = false;
     // After giving the lock up (see #fail), leave it to the other replicas for a while.
     const held = Date.now() >= this.#yieldUntil && (await this.#lock.acquire());
     metrics.relayLeader.set(held ? 1 : 0);
     if (!held) return this.#settle('standby', 0);
     const { rows } = await this.#lock.query<OutboxRow>(
       'SELECT seq, topic, key, type, payload, trace_context, created_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1',
-      [batchSize],
+      [this.#opts.batchSize],
     );
     if (rows.length === 0) return this.#settle('publishing', 0);
     await producer
-      .send({
-        messages: rows.map((r) => ({
-          topic: topicName(topicPrefix, r.topic),
-          key: r.key,
-          value: JSON.stringify(r.payload),
-          headers: { 'event-type': r.type, ...publishHeaders(this.#opts.tracing ?? TRACING_OFF, r) },
-        })),
-      })
+      .send({ messages: rows.map((row) => kafkaMessage(topicPrefix, row, this.#opts.tracing ?? TRACING_OFF)) })
       .catch((error: unknown) => {
         throw new BrokerError(error);
       });
@@ -159,7 +199,10 @@ export class OutboxRelay {
       }
       // During an outage, attempts back off (up to MAX_BACKOFF_MS) instead of hammering a broker that is down.
       const pause = failures > 0 ? Math.min(MAX_BACKOFF_MS, this.#opts.pollMs * 2 ** (failures - 1)) : this.#opts.pollMs;
-      if (sent === 0 && this.#running) await this.#sleep(pause);
+      // A short batch read everything committed before it, and whatever committed since has woken the
+      // relay: so it reads again at once only after a full batch or a wake-up, not to find nothing.
+      const more = failures === 0 && (sent === this.#opts.batchSize || this.#woken);
+      if (!more && this.#running) await this.#sleep(pause);
     }
   }
 
@@ -177,6 +220,7 @@ export class OutboxRelay {
   /** Stops after the batch in flight, publishes what is left once more, and gives the lock up. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#unsubscribe?.();
     this.#wake?.();
     await this.#loop;
     try {

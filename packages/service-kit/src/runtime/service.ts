@@ -86,9 +86,8 @@ export async function startService<E extends BaseEnv>(
   const log = createLogger(name, env.LOG_LEVEL, tracing.enabled);
   const metrics = createMetrics(name, version);
   await migrate(database, path.join(def.dir, env.MIGRATIONS_DIR), log);
-  const poolMax = 10;
-  const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), poolMax, sessionLimitsFromEnv(env));
-  registerPoolGauges(metrics.registry, pool, poolMax);
+  const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), env.DB_POOL_SIZE, sessionLimitsFromEnv(env));
+  registerPoolGauges(metrics.registry, pool, env.DB_POOL_SIZE);
   const producer = createProducer(`${name}-producer`, env.KAFKA_BROKERS, kafka);
   const ctx: ServiceContext<E> = {
     env,
