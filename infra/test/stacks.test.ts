@@ -243,7 +243,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
   it('would apply only Kubernetes objects that are valid against the Kubernetes API schemas', async () => {
     const objects = c.resources.filter(isK8sObject);
     expect([...new Set(objects.map((o) => manifest(o).kind))].sort()).toEqual([
-      'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job', 'Namespace', 'PodDisruptionBudget', 'Secret', 'SecurityGroupPolicy', 'Service', 'ServiceAccount',
+      'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Secret', 'SecurityGroupPolicy', 'Service', 'ServiceAccount',
     ]);
     const invalid: string[] = [];
     for (const o of objects) {

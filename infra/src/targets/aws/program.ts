@@ -51,10 +51,12 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     vpcId: platform.vpcId, dataSubnetGroupName: platform.dataSubnetGroupName, clusterSecurityGroupId: platform.clusterSecurityGroupId,
     oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,
+    loadBalancerSubnetCidrs: platform.loadBalancerSubnetCidrs,
   };
+  const callersOf = (name: string) => specs.filter((p) => p.service.calls.includes(name)).map((p) => p.service.name);
   const services: Record<string, Microservice> = {};
   for (const spec of specs) {
-    services[spec.service.name] = new Microservice(`${env.stack}-${spec.service.name}`, { spec, host }, { ...opts, dependsOn: [topics] });
+    services[spec.service.name] = new Microservice(`${env.stack}-${spec.service.name}`, { spec, host, callers: callersOf(spec.service.name) }, { ...opts, dependsOn: [topics] });
   }
   admitCallers(env, specs, services);
   const publicUrls = new Map(specs
