@@ -16,7 +16,7 @@ export function statusTable(statuses: ServerStatus[]): string {
 export function settingsText(settings: ConnectionSettings): string {
   return [
     'Connection settings:',
-    `  PostgreSQL  host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (trust)  ${settings.postgres.url}`,
+    `  PostgreSQL  host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (peer over the socket ${settings.postgres.socketDir}; services: SCRAM passwords over TCP)  ${settings.postgres.url}`,
     `  Kafka       bootstrap=${settings.kafka.bootstrap}`,
   ].join('\n');
 }

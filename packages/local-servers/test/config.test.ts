@@ -18,7 +18,10 @@ describe('local servers configuration', () => {
   it('takes ports and the data root from the environment, so two environments run side by side', () => {
     const config = loadConfig({ MSA_PG_PORT: '45432', MSA_KAFKA_PORT: '49092', MSA_KAFKA_CONTROLLER_PORT: '49093', MSA_LOCAL_DIR: '/tmp/env-b' });
     expect(connectionSettings(config)).toEqual({
-      postgres: { host: '127.0.0.1', port: 45432, user: 'postgres', url: 'postgres://postgres@127.0.0.1:45432/postgres' },
+      postgres: {
+        host: '127.0.0.1', port: 45432, user: 'postgres', socketDir: '/tmp/env-b/servers/postgres/run',
+        url: 'postgres://postgres@127.0.0.1:45432/postgres?host=%2Ftmp%2Fenv-b%2Fservers%2Fpostgres%2Frun',
+      },
       kafka: { bootstrap: '127.0.0.1:49092', brokers: ['127.0.0.1:49092'] },
     });
     expect(config.kafka.dataDir).toBe('/tmp/env-b/servers/kafka/data');
