@@ -21,5 +21,8 @@ export const facts = {
   eksAccess: () => fact<{ policies: Record<string, { arn: string; readsSecrets: boolean; writes: boolean }> }>('eks-access.json').policies,
   eksAddons: () => fact<{ notInstalledByEks: string[]; addonNames: { metricsServer: string; vpcCni: string } }>('eks-addons.json'),
   xrayPolicy: () => fact<{ policies: { AWSXRayDaemonWriteAccess: { arn: string; actions: string[] } } }>('xray-managed-policy.json').policies.AWSXRayDaemonWriteAccess,
+  iamTagConditions: () => fact<{ taggableResourceOf: Record<string, string>; createdWithRequestTags: string[]; noTagConditions: Record<string, string> }>('iam-tag-conditions.json'),
+  elbTlsPolicies: () => fact<{ controllerDefault: string; protocolsOf: Record<string, string[]> }>('elb-tls-policies.json'),
+  networkPolicy: () => fact<{ vpcCniConfiguration: Record<string, string>; nodeIpAlwaysAllowed: boolean; worksWithPodSecurityGroups: boolean }>('eks-network-policy.json'),
   podNetworking: () => fact<{ podSecurityGroupsNeed: { dns: { protocols: string[]; port: number } }; autoModeSupportsPodSecurityGroups: boolean }>('eks-pod-networking.json'),
 };

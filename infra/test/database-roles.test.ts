@@ -14,10 +14,15 @@ const server = connectionSettings().postgres;
 const suffix = randomBytes(4).toString('hex');
 const names = { master: `roles_master_${suffix}`, app: `roles_app_${suffix}`, other: `roles_other_${suffix}`, db: `roles_db_${suffix}` };
 const appPassword = randomBytes(12).toString('hex');
+// Passwords are checked (SCRAM over TCP), as RDS does: the master and the other role have their own.
+const masterPassword = randomBytes(12).toString('hex');
+const otherPassword = randomBytes(12).toString('hex');
+const passwords: Record<string, string> = { [names.app]: appPassword, [names.master]: masterPassword, [names.other]: otherPassword };
 
-const client = (user: string, database: string) => new pg.Client({ host: server.host, port: server.port, user, database, password: user === names.app ? appPassword : 'unused' });
+const client = (user: string, database: string) => new pg.Client({ host: server.host, port: server.port, user, database, password: passwords[user] ?? 'unused' });
+/** The local admin logs in over the servers' private socket only. */
 async function asAdmin<T>(run: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = client(server.user, 'postgres');
+  const c = new pg.Client({ connectionString: server.url });
   await c.connect();
   try {
     return await run(c);
@@ -32,7 +37,7 @@ function runJob(): { status: number | null; output: string } {
   const r = spawnSync(cmd!, args, {
     encoding: 'utf8',
     env: {
-      PATH: process.env.PATH, PGHOST: server.host, PGPORT: String(server.port), PGDATABASE: names.db, PGUSER: names.master, PGPASSWORD: 'unused',
+      PATH: process.env.PATH, PGHOST: server.host, PGPORT: String(server.port), PGDATABASE: names.db, PGUSER: names.master, PGPASSWORD: masterPassword,
       BOOTSTRAP_SQL: ROLE_BOOTSTRAP_SQL, APP_ROLE: names.app, APP_PASSWORD: appPassword,
     },
   });
@@ -41,8 +46,8 @@ function runJob(): { status: number | null; output: string } {
 
 beforeAll(async () => {
   await asAdmin(async (c) => {
-    await c.query(`CREATE ROLE ${names.master} LOGIN CREATEDB CREATEROLE`);
-    await c.query(`CREATE ROLE ${names.other} LOGIN`);
+    await c.query(`CREATE ROLE ${names.master} LOGIN CREATEDB CREATEROLE PASSWORD '${masterPassword}'`);
+    await c.query(`CREATE ROLE ${names.other} LOGIN PASSWORD '${otherPassword}'`);
     await c.query(`CREATE DATABASE ${names.db} OWNER ${names.master}`);
   });
 });
@@ -88,7 +93,7 @@ describe("the database-roles job, run against PostgreSQL as a non-superuser mast
       const r = spawnSync(cmd!, args, {
         encoding: 'utf8',
         env: {
-          PATH: process.env.PATH, PGHOST: server.host, PGPORT: String(server.port), PGDATABASE: names.db, PGUSER: names.master,
+          PATH: process.env.PATH, PGHOST: server.host, PGPORT: String(server.port), PGDATABASE: names.db, PGUSER: names.master, PGPASSWORD: masterPassword,
           BOOTSTRAP_SQL: ROLE_BOOTSTRAP_SQL, APP_ROLE: `roles_fresh_${suffix}`, APP_PASSWORD: 'x',
         },
       });

@@ -243,8 +243,8 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
   it('would apply only Kubernetes objects that are valid against the Kubernetes API schemas', async () => {
     const objects = c.resources.filter(isK8sObject);
     expect([...new Set(objects.map((o) => manifest(o).kind))].sort()).toEqual([
-      'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job', 'Namespace', 'PodDisruptionBudget', 'PrometheusRule', 'Secret', 'SecurityGroupPolicy', 'Service',
-      'ServiceAccount', 'ServiceMonitor',
+      'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'PrometheusRule', 'Secret',
+      'SecurityGroupPolicy', 'Service', 'ServiceAccount', 'ServiceMonitor',
     ]);
     const invalid: string[] = [];
     for (const o of objects) {

@@ -18,3 +18,5 @@ fi
 # The project's Node 24 first (the system's Node is too old), then the project-built CLI.
 export PATH="$pulumi_repo/.tools/pulumi/bin:$pulumi_repo/node_modules/.bin:$PATH"
 mkdir -p "$PULUMI_HOME" "$pulumi_repo/.local/pulumi-state"
+# The local state holds every resource's outputs, database passwords among them: private to its owner.
+chmod 700 "$pulumi_repo/.local/pulumi-state"

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { facts } from '../facts.ts';
 import { pipelineAccess, type PipelineRoles } from './access.ts';
 import { serviceRole } from './iam.ts';
 import { kubeconfig } from './kubeconfig.ts';
@@ -50,12 +51,13 @@ export class Cluster extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: clusterRole.attachments, protect: args.protect });
     const access = pipelineAccess(name, cluster.name, args.pipelineRoles, args.environment, tags, this);
     // EKS installs a self-managed aws-node on every new cluster: the add-on takes its fields over instead of failing on them.
+    // Its network-policy agent enforces the NetworkPolicies each service's namespace carries (infra/facts/eks-network-policy.json).
     const cni = new aws.eks.Addon(`${name}-vpc-cni`, {
       clusterName: cluster.name,
       addonName: 'vpc-cni',
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'OVERWRITE',
-      configurationValues: JSON.stringify({ env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } }),
+      configurationValues: JSON.stringify({ env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' }, ...facts.networkPolicy().vpcCniConfiguration }),
       tags,
     }, { parent: this });
     const nodeRole = serviceRole(`${name}-node`, 'ec2.amazonaws.com', ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'], tags, this);

@@ -19,7 +19,10 @@ export interface ControllerPolicyOptions {
  * - no action is a wildcard and only read-only actions apply to every resource;
  * - everything that changes a load balancer, target group or security group is limited to those carrying the
  *   controller's tag with this cluster's name (the official policy only asks that the tag exists);
- * - listener, rule and target ARNs are limited to application load balancers in the stack's region.
+ * - listener, rule and target ARNs are limited to application load balancers in the stack's region, and to those
+ *   tagged with this cluster's name: the chart runs with the ListenerRulesTagging feature gate, so listeners and rules
+ *   carry the tag like load balancers and target groups do (infra/facts/iam-tag-conditions.json). Without it, dev's
+ *   controller could change prod's listeners in the same account and region.
  * If the controller is upgraded and logs AccessDenied, compare with that version's iam_policy.json.
  */
 /** What upstream's iam_policy.json grants that this policy does not, and why this program never needs it. */
@@ -93,10 +96,10 @@ export function loadBalancerControllerPolicy(o: ControllerPolicyOptions): aws.ia
       Sid: 'TagOnCreate',
       Effect: 'Allow',
       Action: ['elasticloadbalancing:AddTags'],
-      Resource: loadBalancers,
+      Resource: [...loadBalancers, listeners, rules],
       Condition: {
         StringEquals: {
-          'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer'],
+          'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer', 'CreateListener', 'CreateRule'],
           [`aws:RequestTag/${CLUSTER_TAG}`]: o.clusterName,
         },
       },
@@ -118,6 +121,7 @@ export function loadBalancerControllerPolicy(o: ControllerPolicyOptions): aws.ia
       Effect: 'Allow',
       Action: ['elasticloadbalancing:CreateListener'],
       Resource: [elb('loadbalancer/app/*/*')],
+      Condition: ownedByCluster,
     },
     {
       Sid: 'ListenersAndRules',
@@ -130,12 +134,14 @@ export function loadBalancerControllerPolicy(o: ControllerPolicyOptions): aws.ia
         'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags',
       ],
       Resource: [listeners, rules],
+      Condition: ownedByCluster,
     },
     {
       Sid: 'RegisterPodTargets',
       Effect: 'Allow',
       Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
       Resource: [elb('targetgroup/*/*')],
+      Condition: ownedByCluster,
     },
     {
       // Only groups the controller created and tagged for this cluster; ours (the Ingress's frontend group) it never edits.

@@ -69,6 +69,9 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         enableWaf: false,
         enableWafv2: wafv2,
         ingressClass: 'alb',
+        // Listeners and rules are created with the cluster tag (on by default in the controller's feature_gates.go; set here so
+        // no default change can break controller-policy.ts, which limits listener and rule changes to this cluster's).
+        controllerConfig: { featureGates: { ListenerRulesTagging: true } },
         createIngressClassResource: true,
       },
     }, { ...parent, dependsOn: [policy] });

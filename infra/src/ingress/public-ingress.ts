@@ -3,6 +3,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { validatedCertificate } from './certificate.ts';
 
+/** The listener's TLS policy: TLS 1.3 and 1.2, no older protocol (ELB's security policy table, infra/facts/elb-tls-policies.json). */
+export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
 export interface PublicIngressArgs {
   readonly host: string;
   readonly zoneId: string;
@@ -51,6 +54,8 @@ export class PublicIngress extends pulumi.ComponentResource {
           'alb.ingress.kubernetes.io/healthcheck-path': args.healthCheckPath,
           'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
           'alb.ingress.kubernetes.io/ssl-redirect': '443',
+          // TLS 1.2 and 1.3 only: the controller's default policy (ELBSecurityPolicy-2016-08) still accepts TLS 1.0 and 1.1.
+          'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
           'alb.ingress.kubernetes.io/certificate-arn': certificateArn,
           // Our own frontend group, so the rule above is the only way in to the pods.
           'alb.ingress.kubernetes.io/security-groups': alb.id,

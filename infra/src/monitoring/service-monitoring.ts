@@ -2,7 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Service } from '@msa/catalog';
-import { OTLP_HTTP_PORT } from './namespace.ts';
+import { NAMESPACE_NAME_LABEL, SERVICE_LABEL } from '../service/network-policy.ts';
+import { MONITORING_NAMESPACE, OTLP_HTTP_PORT } from './namespace.ts';
 
 export interface ServiceMonitoringArgs {
   readonly service: Service;
@@ -16,7 +17,8 @@ export interface ServiceMonitoringArgs {
 
 /**
  * What monitoring needs of one service: a ServiceMonitor that has Prometheus scrape its pods' metrics path (from the
- * catalog) through its Service's `http` port, and the rule that lets its pods, which carry their own security group,
+ * catalog) through its Service's `http` port, a NetworkPolicy that lets Prometheus's pods through the namespace's
+ * default deny (CallerPolicy) on that port and no other, and the rule that lets its pods, which carry their own security group,
  * reach the trace collector on the nodes (EKS: pod security groups need a rule for every peer; infra/facts/eks-pod-networking.json).
  */
 export class ServiceMonitoring extends pulumi.ComponentResource {
@@ -31,6 +33,21 @@ export class ServiceMonitoring extends pulumi.ComponentResource {
       spec: {
         selector: { matchLabels: { 'app.kubernetes.io/name': svc.name } },
         endpoints: [{ port: 'http', path: svc.http.metrics, interval: '15s' }],
+      },
+    }, parent);
+    new k8s.networking.v1.NetworkPolicy(`${name}-scrape`, {
+      metadata: { name: `${svc.name}-prometheus`, namespace: args.namespace, labels: args.labels },
+      spec: {
+        podSelector: { matchLabels: { [SERVICE_LABEL]: svc.name } },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{
+            namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: MONITORING_NAMESPACE } },
+            // The operator labels every Prometheus pod it runs with this name.
+            podSelector: { matchLabels: { [SERVICE_LABEL]: 'prometheus' } },
+          }],
+          ports: [{ protocol: 'TCP', port: svc.port }],
+        }],
       },
     }, parent);
     new aws.vpc.SecurityGroupIngressRule(`${name}-to-collector`, {

@@ -15,6 +15,8 @@ export interface ServiceHost {
   readonly kafkaClusterArn: pulumi.Input<string>;
   readonly kafkaBootstrap: pulumi.Input<string>;
   readonly kafkaSecurityGroupId: pulumi.Input<string>;
+  /** The public subnets (comma-separated CIDRs): the load balancers in front of public services live there. */
+  readonly loadBalancerSubnetCidrs: pulumi.Input<string>;
   /** Prepended to namespaces and topics when environments share a cluster (preview stacks). */
   readonly prefix: { readonly namespace: string; readonly topic: string };
   readonly database: DatabaseSettings;

@@ -3,6 +3,16 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { serviceAccountTrust } from '../cluster/irsa.ts';
 
+/**
+ * Pod Security admission: the namespace admits only pods that meet the `restricted` standard (non-root, RuntimeDefault
+ * seccomp, all capabilities dropped, no privilege escalation), and says so in warnings and audit too.
+ */
+export const POD_SECURITY_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+} as const;
+
 export interface ServiceIdentityArgs {
   readonly namespace: string;
   readonly serviceName: string;
@@ -33,9 +43,12 @@ export class ServiceIdentity extends pulumi.ComponentResource {
       tags: args.tags,
     }, parent);
     new aws.iam.RolePolicy(`${name}-kafka`, { role: role.name, policy: args.policy }, parent);
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: args.labels } }, parent);
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: { ...args.labels, ...POD_SECURITY_LABELS } } }, parent);
     const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
       metadata: { name: args.serviceName, namespace: ns.metadata.name, labels: args.labels, annotations: { 'eks.amazonaws.com/role-arn': role.arn } },
+      // No pod of the service talks to the Kubernetes API. IRSA does not need this token: EKS's pod identity webhook
+      // mounts its own projected token (audience sts.amazonaws.com) for the role above.
+      automountServiceAccountToken: false,
     }, parent);
     this.namespace = ns.metadata.name;
     this.serviceAccountName = sa.metadata.name;

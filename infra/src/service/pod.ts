@@ -26,6 +26,8 @@ export function podTemplate(p: PodSettings): k8s.types.input.core.v1.PodTemplate
     metadata: { labels: p.labels },
     spec: {
       serviceAccountName: p.serviceAccountName,
+      // The service never calls the Kubernetes API; IRSA's web identity token is mounted by EKS's webhook regardless.
+      automountServiceAccountToken: false,
       // uid 1000 is the `node` user of the official Node.js images; a numeric uid lets the kubelet verify runAsNonRoot.
       securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
       // The root filesystem is read-only; /tmp is the one writable place.

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 
 export interface WorkloadSecurityArgs {
   readonly vpcId: pulumi.Input<string>;
-  /** The cluster's security group: nodes (kubelet probes) and other pods reach the service port from it. */
+  /** The cluster's security group: the nodes carry it, and kubelet probes come from them. */
   readonly clusterSecurityGroupId: pulumi.Input<string>;
   /** This service's database security group: the only database the workload is admitted to. */
   readonly databaseSecurityGroupId: pulumi.Input<string>;
@@ -29,6 +29,11 @@ export class WorkloadSecurity extends pulumi.ComponentResource {
       tags: { ...tags(`${name}-pods`), 'msa.dev/role': 'workload' },
     }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: sg.id, ipProtocol: '-1', cidrIpv4: '0.0.0.0/0', tags: tags(`${name}-egress`) }, parent);
+    // Kubelet probes come from the nodes, which carry the cluster group (eks-pod-networking.json: "inbound from the nodes'
+    // security group on every probed port"). Pods without a group of their own carry it too; the service's NetworkPolicy
+    // (network-policy.ts) stops them, while the node's own address always passes it. Other services' pods carry their
+    // own groups: only the callers the catalog names are admitted (calls.ts), and the load balancer (public-ingress.ts).
+    // (The resource keeps its name: a renamed rule would be created beside the identical old one, which AWS rejects.)
     new aws.vpc.SecurityGroupIngressRule(`${name}-from-cluster`, {
       securityGroupId: sg.id, referencedSecurityGroupId: args.clusterSecurityGroupId, ipProtocol: 'tcp', fromPort: args.port, toPort: args.port, tags: tags(`${name}-from-cluster`),
     }, parent);

@@ -8,12 +8,15 @@ import { DatabaseRoles } from './database-roles.ts';
 import type { ServiceHost } from './host.ts';
 import { ServiceIdentity } from './identity.ts';
 import { kafkaPolicy } from './kafka-access.ts';
+import { CallerPolicy } from './network-policy.ts';
 import { WorkloadSecurity } from './security.ts';
 import { Workload } from './workload.ts';
 
 export interface MicroserviceArgs {
   readonly spec: CloudServiceSpec;
   readonly host: ServiceHost;
+  /** The services whose catalog entry `calls` this one: the only ones its NetworkPolicy admits. */
+  readonly callers: readonly string[];
 }
 
 /** One catalog service on the platform: its own database, identity, network access and workload. */
@@ -26,7 +29,7 @@ export class Microservice extends pulumi.ComponentResource {
 
   constructor(name: string, args: MicroserviceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:service:Microservice', name, {}, opts);
-    const { spec, host } = args;
+    const { spec, host, callers } = args;
     const svc = spec.service;
     const owner = { service: svc.name, team: svc.team };
     const tags = awsTags(host.env, owner);
@@ -52,6 +55,11 @@ export class Microservice extends pulumi.ComponentResource {
     }));
     const identity = new ServiceIdentity(`${name}-id`, {
       namespace, serviceName: svc.name, oidcProviderArn: host.oidcProviderArn, oidcIssuer: host.oidcIssuer, policy, tags, labels,
+    }, parent);
+    new CallerPolicy(`${name}-callers`, {
+      namespace: identity.namespace, serviceName: svc.name, port: svc.port, labels,
+      callers: callers.map((c) => ({ service: c, namespace: `${host.prefix.namespace}${c}` })),
+      loadBalancerSubnetCidrs: svc.public ? host.loadBalancerSubnetCidrs : undefined,
     }, parent);
     // The pods connect as the service's own role, never as the master user: a job creates the role first.
     const roles = new DatabaseRoles(`${name}-db-roles`, {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadCatalog } from '@msa/catalog';
 import { orderSettles } from '@msa/system-tests';
 import pg from 'pg';
+import { connectionSettings } from '@msa/local-servers';
 import { freePortOffset } from '@msa/stack-driver';
 import { repoRoot, type PulumiRunOptions } from '@msa/stack-driver';
 
@@ -73,7 +74,7 @@ export async function runSaga(urls: Record<string, string>, sku: string, address
 
 /** Databases and roles on the local server whose names start with `prefix`. */
 export async function databasesWithPrefix(prefix: string): Promise<string[]> {
-  const client = new pg.Client({ host: '127.0.0.1', port: 55432, user: 'postgres', database: 'postgres' });
+  const client = new pg.Client({ connectionString: connectionSettings().postgres.url });
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(

@@ -155,9 +155,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
   };
 }
 
-/** What a client needs to reach the servers. */
+/**
+ * What a client needs to reach the servers. PostgreSQL's `url` is the admin's: the superuser over the unix socket in
+ * `socketDir` (peer authentication; pg_hba.conf refuses it over TCP). Service roles connect to `host`:`port` over TCP
+ * with their passwords (SCRAM-SHA-256), so a URL derived from it by hostname and port is a TCP one.
+ */
 export interface ConnectionSettings {
-  postgres: { host: string; port: number; user: string; url: string };
+  postgres: { host: string; port: number; user: string; socketDir: string; url: string };
   kafka: { bootstrap: string; brokers: string[] };
   /** Where services send spans (OTEL_EXPORTER_OTLP_ENDPOINT) and where to read traces (Jaeger's UI and query API). */
   tracing?: { otlpEndpoint: string; queryUrl: string };
@@ -170,7 +174,8 @@ export function connectionSettings(config: ServersConfig = loadConfig()): Connec
       host: config.host,
       port: config.postgres.port,
       user: config.postgres.user,
-      url: `postgres://${config.postgres.user}@${config.host}:${config.postgres.port}/postgres`,
+      socketDir: config.postgres.socketDir,
+      url: `postgres://${config.postgres.user}@${config.host}:${config.postgres.port}/postgres?host=${encodeURIComponent(config.postgres.socketDir)}`,
     },
     kafka: { bootstrap, brokers: [bootstrap] },
     tracing: {

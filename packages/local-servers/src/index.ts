@@ -1,6 +1,6 @@
 export { type ConnectionSettings, ConfigError, connectionSettings, loadConfig, repoRoot, type ServersConfig } from './config.ts';
 export { PrerequisiteError, ServerStartError } from './errors.ts';
-export { kafkaLibsDir } from './kafka/install.ts';
+export { jarMismatches, kafkaLibsDir } from './kafka/install.ts';
 export { findPostgresBinDir } from './postgres/install.ts';
 export { installServers, kafkaVersion, monitoringStatus, type Options, type ServerStatus, serverStatus, startServers, stopServers } from './servers.ts';
 export { kafkaState, startKafka, stopKafka } from './kafka/server.ts';

@@ -18,7 +18,7 @@ export function settingsText(settings: ConnectionSettings, monitoring?: ServersC
   const m = monitoring?.monitoring;
   return [
     'Connection settings:',
-    `  PostgreSQL    host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (trust)  ${settings.postgres.url}`,
+    `  PostgreSQL    host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (peer over the socket ${settings.postgres.socketDir}; services: SCRAM passwords over TCP)  ${settings.postgres.url}`,
     `  Kafka         bootstrap=${settings.kafka.bootstrap}`,
     ...(settings.tracing ? [`  Traces        OTLP ${settings.tracing.otlpEndpoint}  UI and query API ${settings.tracing.queryUrl}`] : []),
     ...(m

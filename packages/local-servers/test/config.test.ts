@@ -27,7 +27,10 @@ describe('local servers configuration', () => {
       MSA_LOCAL_DIR: '/tmp/env-b',
     });
     expect(connectionSettings(config)).toEqual({
-      postgres: { host: '127.0.0.1', port: 45432, user: 'postgres', url: 'postgres://postgres@127.0.0.1:45432/postgres' },
+      postgres: {
+        host: '127.0.0.1', port: 45432, user: 'postgres', socketDir: '/tmp/env-b/servers/postgres/run',
+        url: 'postgres://postgres@127.0.0.1:45432/postgres?host=%2Ftmp%2Fenv-b%2Fservers%2Fpostgres%2Frun',
+      },
       kafka: { bootstrap: '127.0.0.1:49092', brokers: ['127.0.0.1:49092'] },
       tracing: { otlpEndpoint: 'http://127.0.0.1:44318', queryUrl: 'http://127.0.0.1:46686' },
     });

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Admin, Consumer, MessagesStreamModes, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type ServersConfig } from '../src/config.ts';
+import { connectionSettings, loadConfig, type ServersConfig } from '../src/config.ts';
 import { serverStatus, startServers, stopServers } from '../src/servers.ts';
 import { isAlive, isRoot } from '../src/system.ts';
 
@@ -97,8 +97,8 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
     expect(settings.kafka.bootstrap).toBe(`127.0.0.1:${config.kafka.port}`);
   });
 
-  it('PostgreSQL accepts the postgres superuser over TCP with trust auth and answers a query', async () => {
-    const client = new pg.Client({ host: '127.0.0.1', port: config.postgres.port, user: 'postgres', database: 'postgres' });
+  it('PostgreSQL accepts the postgres superuser over its private socket (peer auth) and answers a query', async () => {
+    const client = new pg.Client({ connectionString: connectionSettings(config).postgres.url });
     await client.connect();
     try {
       const result = await client.query<{ answer: number; superuser: string }>(

@@ -40,6 +40,17 @@ describe('each service owns its database', () => {
     await expect(connectAs(order!, inventory!.name)).rejects.toThrow(/permission denied for database/);
   });
 
+  it("checks passwords: a wrong one, or another service's, does not open a service's own database", async () => {
+    const [order, inventory] = dbs;
+    await expect(connectAs({ role: order!.role, password: 'not-the-password' }, order!.name)).rejects.toThrow(/password authentication failed/);
+    await expect(connectAs({ role: inventory!.role, password: order!.password }, inventory!.name)).rejects.toThrow(/password authentication failed/);
+  });
+
+  it('lets no one in as the superuser over TCP, with or without a password (only the local admin, over its socket)', async () => {
+    await expect(connectAs({ role: 'postgres', password: '' }, 'postgres')).rejects.toThrow(/pg_hba.conf rejects connection/);
+    await expect(connectAs({ role: 'postgres', password: 'guess' }, 'postgres')).rejects.toThrow(/pg_hba.conf rejects connection/);
+  });
+
   it('gives a service role no power over the server', async () => {
     const [order] = dbs;
     const client = await connectAs(order!, order!.name);

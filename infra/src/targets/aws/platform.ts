@@ -5,6 +5,7 @@ import { awsTags, PLATFORM, type Env } from '../../config/context.ts';
 import { Cluster } from '../../cluster/cluster.ts';
 import { Kafka } from '../../kafka/kafka.ts';
 import { Network } from '../../network/network.ts';
+import { SUBNET_BLOCK, subnetCidr } from '../../network/cidr.ts';
 
 /** What a stack's services land on; cloud stacks export it as `platform` so preview stacks can reuse it. */
 export interface Platform {
@@ -18,6 +19,8 @@ export interface Platform {
   kafkaClusterArn: pulumi.Output<string>;
   kafkaBootstrap: pulumi.Output<string>;
   kafkaSecurityGroupId: pulumi.Output<string>;
+  /** The public subnets' CIDRs, comma-separated: load balancers reach the public service's pods from there (its NetworkPolicy). */
+  loadBalancerSubnetCidrs: pulumi.Output<string>;
   /** Resources the workloads wait for (this stack's nodes); none for a referenced platform. */
   ready?: pulumi.Resource[];
 }
@@ -27,7 +30,7 @@ export const protectData = (config: AwsStackConfig) => config.environment === 'p
 
 export const PLATFORM_KEYS = [
   'vpcId', 'dataSubnetGroupName', 'clusterName', 'clusterSecurityGroupId', 'oidcProviderArn',
-  'oidcIssuer', 'kubeconfig', 'kafkaClusterArn', 'kafkaBootstrap', 'kafkaSecurityGroupId',
+  'oidcIssuer', 'kubeconfig', 'kafkaClusterArn', 'kafkaBootstrap', 'kafkaSecurityGroupId', 'loadBalancerSubnetCidrs',
 ] as const satisfies readonly (keyof Platform)[];
 
 /** A network, an EKS cluster and MSK of the stack's own, sized by its config. */
@@ -56,6 +59,7 @@ export function createPlatform(env: Env, config: AwsStackConfig, opts: pulumi.Co
     kafkaClusterArn: kafka.clusterArn,
     kafkaBootstrap: kafka.bootstrapBrokers,
     kafkaSecurityGroupId: kafka.securityGroupId,
+    loadBalancerSubnetCidrs: pulumi.output(n.availabilityZones.map((_, i) => subnetCidr(n.cidr, SUBNET_BLOCK.public + i)).join(',')),
     ready: cluster.ready,
   };
 }

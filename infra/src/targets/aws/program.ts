@@ -60,10 +60,12 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,
     otlpEndpoint,
+    loadBalancerSubnetCidrs: platform.loadBalancerSubnetCidrs,
   };
+  const callersOf = (name: string) => specs.filter((p) => p.service.calls.includes(name)).map((p) => p.service.name);
   const services: Record<string, Microservice> = {};
   for (const spec of specs) {
-    const svc = new Microservice(`${env.stack}-${spec.service.name}`, { spec, host }, { ...opts, dependsOn: [topics] });
+    const svc = new Microservice(`${env.stack}-${spec.service.name}`, { spec, host, callers: callersOf(spec.service.name) }, { ...opts, dependsOn: [topics] });
     services[spec.service.name] = svc;
     const owner = { service: spec.service.name, team: spec.service.team };
     new ServiceMonitoring(`${env.stack}-${spec.service.name}-monitoring`, {

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { loadConfig } from '@msa/local-servers';
 import type { Catalog } from '@msa/catalog';
 import { localStackConfigSchema } from './config.ts';
 import { LocalService } from './local-service.ts';
@@ -92,7 +93,8 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
     services,
     databases,
     topics,
-    postgres: `psql -h ${postgres.host} -p ${postgres.port} -U ${postgres.user}`,
+    // The admin logs in over the servers' private socket only (peer auth; packages/local-servers/src/postgres/auth.ts).
+    postgres: `psql -h ${loadConfig().postgres.socketDir} -p ${postgres.port} -U ${postgres.user}`,
     topicPrefix: config.local.topicPrefix,
     scrapeTargets: targets.path,
   };

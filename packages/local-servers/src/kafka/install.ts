@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { $, which } from 'zx';
 import type { ServersConfig } from '../config.ts';
@@ -7,6 +8,22 @@ import type { Log } from '../system.ts';
 
 /** The pom that declares the broker's jars; its <kafka.version> is the one version we run. */
 export const brokerPom = path.resolve(import.meta.dirname, '../../kafka/pom.xml');
+
+/** The sha256 of every jar the broker runs on, committed beside the pom (kafka/jars.sha256). */
+export const jarChecksums = path.resolve(import.meta.dirname, '../../kafka/jars.sha256');
+
+/** What in `dir` differs from kafka/jars.sha256: a jar missing, unexpected, or with other bytes. Empty when all match. */
+export function jarMismatches(dir: string): string[] {
+  const want = new Map(readFileSync(jarChecksums, 'utf8').split('\n').filter((l) => /^[0-9a-f]{64}  /.test(l)).map((l) => [l.slice(66), l.slice(0, 64)] as const));
+  const have = readdirSync(dir).filter((f) => f.endsWith('.jar'));
+  const problems = [...want.keys()].filter((jar) => !have.includes(jar)).map((jar) => `${jar}: missing`);
+  for (const jar of have) {
+    const sum = createHash('sha256').update(readFileSync(path.join(dir, jar))).digest('hex');
+    if (!want.has(jar)) problems.push(`${jar}: not in ${path.basename(jarChecksums)}`);
+    else if (want.get(jar) !== sum) problems.push(`${jar}: sha256 ${sum}, expected ${want.get(jar)}`);
+  }
+  return problems;
+}
 
 export function kafkaVersion(): string {
   const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(brokerPom, 'utf8'));
@@ -62,7 +79,10 @@ export async function installKafka(config: ServersConfig, log: Log): Promise<str
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(path.dirname(libs), { recursive: true });
   try {
-    await $({ quiet: true })`${mvn} -q -B -f ${brokerPom} dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=${staging}`;
+    // -C (--strict-checksums): a jar whose checksum does not match Maven Central's fails the fetch instead of a warning.
+    await $({ quiet: true })`${mvn} -q -B -C -f ${brokerPom} dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=${staging}`;
+    const mismatches = jarMismatches(staging);
+    if (mismatches.length) throw new PrerequisiteError(`Kafka jars do not match ${jarChecksums}:\n  ${mismatches.join('\n  ')}`);
     writeFileSync(completeMarker(staging), `${new Date().toISOString()}\n`);
     if (isKafkaInstalled(config)) rmSync(staging, { recursive: true, force: true }); // another install won the race
     else {

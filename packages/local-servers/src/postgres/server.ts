@@ -1,10 +1,11 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import type { ServersConfig } from '../config.ts';
 import { PrerequisiteError, ServerStartError } from '../errors.ts';
 import { requireFreePort } from '../ports.ts';
 import { commandLine, isAlive, isRoot, type Log, logTail, type ProcessState, readPid, waitFor } from '../system.ts';
+import { AUTH_SETTINGS, writeAuthConfig } from './auth.ts';
 import { findPostgresBinDir, installPostgres } from './install.ts';
 
 // PostgreSQL refuses to run as root; as root we run it as Debian's `postgres` system user.
@@ -41,9 +42,9 @@ async function prepareDirs(config: ServersConfig, log: Log): Promise<void> {
   for (const dir of [pg.dir, pg.socketDir]) chownSync(dir, uid, gid);
   if (existsSync(pg.logFile)) chownSync(pg.logFile, uid, gid);
   if (!(await serviceUserReaches(pg.dir))) {
-    // A clone under a private home (/root is 0700) is common for root: grant search (o+x), not read,
-    // on the folders above the data dir, so the service user can walk to it and no further.
-    for (const dir of ancestors(pg.dir)) {
+    // Grant search (o+x), not read, so the service user can walk to its data and no further; but only on the project's
+    // own folders (MSA_LOCAL_DIR and below). A folder above it (a private home such as /root) is the user's to open.
+    for (const dir of ancestors(pg.dir).filter((d) => isWithin(d, config.localDir))) {
       const mode = statSync(dir).mode;
       if ((mode & 0o001) === 0) {
         chmodSync(dir, (mode & 0o7777) | 0o001);
@@ -52,9 +53,11 @@ async function prepareDirs(config: ServersConfig, log: Log): Promise<void> {
     }
   }
   if (!(await serviceUserReaches(pg.dir))) {
+    const closed = ancestors(pg.dir).filter((d) => !isWithin(d, config.localDir) && (statSync(d).mode & 0o001) === 0);
     throw new PrerequisiteError(
-      `PostgreSQL runs as user '${serviceUser}' (it refuses root), and that user cannot reach ${pg.dir}. ` +
-        `Set MSA_LOCAL_DIR to a folder it can reach (for example /tmp/msa-local).`,
+      `PostgreSQL runs as user '${serviceUser}' (it refuses root), and that user cannot reach ${pg.dir}` +
+        (closed.length ? ` (no search permission on ${closed.join(', ')}, outside the project; setup changes no permission there)` : '') +
+        `. Set MSA_LOCAL_DIR to a folder it can reach (for example /tmp/msa-local).`,
     );
   }
 }
@@ -62,6 +65,8 @@ async function prepareDirs(config: ServersConfig, log: Log): Promise<void> {
 async function serviceUserReaches(dir: string): Promise<boolean> {
   return (await $({ quiet: true, nothrow: true })`runuser -u ${serviceUser} -- test -w ${dir}`).exitCode === 0;
 }
+
+const isWithin = (dir: string, root: string) => dir === root || dir.startsWith(`${root}${path.sep}`);
 
 /** The folders above `dir`, from the root down. */
 function ancestors(dir: string): string[] {
@@ -79,21 +84,12 @@ async function initCluster(config: ServersConfig, bin: string, log: Log): Promis
   await pgTool(bin, 'initdb', [
     '-D', pg.dataDir,
     '-U', pg.user,
-    '--auth=trust',
+    '--auth-local=peer',
+    '--auth-host=scram-sha-256',
     '--encoding=UTF8',
     '--locale=C.UTF-8',
     '--no-instructions',
   ]);
-  // Trust, but only on the unix socket (inside .local) and on loopback: nothing else can connect.
-  const hba = path.join(pg.dataDir, 'pg_hba.conf');
-  writeFileSync(
-    hba,
-    ['# Written by @msa/local-servers: trust on the local socket and 127.0.0.1 only.', 'local all all trust', 'host all all 127.0.0.1/32 trust', ''].join('\n'),
-  );
-  if (isRoot()) {
-    const { uid, gid } = await serviceUserIds();
-    chownSync(hba, uid, gid);
-  }
 }
 
 export function postgresState(config: ServersConfig): ProcessState {
@@ -121,6 +117,8 @@ export async function startPostgres(config: ServersConfig, log: Log): Promise<Pr
   const bin = await binDir(log);
   await prepareDirs(config, log);
   await initCluster(config, bin, log);
+  // Rewritten on every start, so a cluster made by an older version (which trusted everyone) is closed too.
+  writeAuthConfig(config, serviceUser, isRoot() ? await serviceUserIds() : undefined);
   const pg = config.postgres;
   const settings = [
     `-c listen_addresses=${config.host}`,
@@ -128,6 +126,7 @@ export async function startPostgres(config: ServersConfig, log: Log): Promise<Pr
     `-c unix_socket_directories='${pg.socketDir}'`,
     // Three services with pools, their replicas and the tests share one server.
     '-c max_connections=300',
+    ...AUTH_SETTINGS,
   ].join(' ');
   log(`postgres: starting on ${config.host}:${pg.port}`);
   try {

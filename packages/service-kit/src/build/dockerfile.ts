@@ -4,8 +4,13 @@ import type { Service } from '@msa/catalog';
 import { BUNDLE_ENTRY, LAUNCH_ENV, NODE_FLAGS } from '../launch.ts';
 import { ARTIFACT_PATHS } from './artifact.ts';
 
-/** The base image of both stages; a build argument, so a mirror or a newer patch release can be given. */
-export const NODE_IMAGE = 'node:24.9.0-bookworm-slim';
+/**
+ * The base image of both stages, pinned by digest (the multi-platform index of Docker Hub's node:24.9.0-bookworm-slim,
+ * as public repositories pin it, read 2026-11-30; `docker buildx imagetools inspect node:24.9.0-bookworm-slim` shows
+ * it): a re-pushed tag cannot change what is built. A build argument, so a mirror can be given; a newer release
+ * means a new tag and its digest here.
+ */
+export const NODE_IMAGE = 'node:24.9.0-bookworm-slim@sha256:3e69116c924bfcba6c6979aff60d966c37aef56d488ce091c69d442ebec9f103';
 
 /** The shared workspace packages every service's build needs beside its own folder. */
 const SHARED_PACKAGES = ['packages/catalog', 'packages/service-kit'];

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { loadConfig } from '@msa/local-servers';
 import { createOwnedDatabase, dropOwnedDatabase, newRolePassword, ownedDatabaseUrl } from '@msa/service-kit/provision';
 import type { PostgresServer } from './postgres-database.ts';
 
@@ -12,13 +13,18 @@ interface Outputs extends Inputs {
   url: string;
 }
 
+/**
+ * The admin connects over the local servers' private unix socket (peer authentication): pg_hba.conf refuses the
+ * superuser over TCP, where only the services' own roles log in, with their passwords.
+ */
 async function withAdmin<T>(server: PostgresServer, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres', connectionTimeoutMillis: 5_000 });
+  const socketDir = loadConfig().postgres.socketDir;
+  const client = new pg.Client({ host: socketDir, port: server.port, user: server.user, database: 'postgres', connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
   } catch (err) {
     throw new Error(
-      `cannot reach PostgreSQL at ${server.host}:${server.port} as ${server.user}: ${(err as Error).message} ` +
+      `cannot reach PostgreSQL on its socket in ${socketDir} (port ${server.port}) as ${server.user}: ${(err as Error).message} ` +
         '(start the local servers with `npm run servers -- start`)',
     );
   }

@@ -4,7 +4,7 @@ import { lazyProvider } from './lazy-provider.ts';
 export interface PostgresServer {
   host: string;
   port: number;
-  /** A superuser that may create roles and databases (trust auth on loopback). */
+  /** A superuser that may create roles and databases: it logs in over the servers' private socket (peer), never over TCP. */
   user: string;
 }
 
