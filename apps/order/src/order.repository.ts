@@ -8,6 +8,8 @@ export interface OrderItem {
 
 export interface Order {
   id: string;
+  /** The token subject that placed it (null for orders older than ownership); not part of the API's body. */
+  customerId: string | null;
   status: OrderStatus;
   items: OrderItem[];
   address: string;
@@ -19,6 +21,7 @@ export interface Order {
 
 interface OrderRow {
   id: string;
+  customer_id: string | null;
   status: OrderStatus;
   items: OrderItem[];
   address: string;
@@ -30,10 +33,10 @@ interface OrderRow {
 
 /** The order service's own tables; every write takes the caller's transaction. */
 export const orders = {
-  async insert(tx: Tx, o: { id: string; items: OrderItem[]; address: string; fee: number; feeSource: 'quote' | 'fallback' }) {
+  async insert(tx: Tx, o: { id: string; customer: string; items: OrderItem[]; address: string; fee: number; feeSource: 'quote' | 'fallback' }) {
     await tx.query(
-      `INSERT INTO orders (id, status, items, address, delivery_fee, fee_source) VALUES ($1, 'PENDING', $2, $3, $4, $5)`,
-      [o.id, JSON.stringify(o.items), o.address, o.fee, o.feeSource],
+      `INSERT INTO orders (id, customer_id, status, items, address, delivery_fee, fee_source) VALUES ($1, $2, 'PENDING', $3, $4, $5, $6)`,
+      [o.id, o.customer, JSON.stringify(o.items), o.address, o.fee, o.feeSource],
     );
     await this.addHistory(tx, o.id, 'OrderPlaced', 'PENDING', {});
   },
@@ -84,6 +87,7 @@ export const orders = {
     );
     return {
       id: row.id,
+      customerId: row.customer_id,
       status: row.status,
       items: row.items,
       address: row.address,

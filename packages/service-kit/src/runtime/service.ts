@@ -128,6 +128,14 @@ export async function startService<E extends BaseEnv>(
     metrics,
     paths: { health: env.HEALTH_PATH, readiness: env.READINESS_PATH, metrics: env.METRICS_PATH, openapi: env.OPENAPI_PATH },
     isShuttingDown: () => shuttingDown,
+    auth: {
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      jwks: env.AUTH_JWKS,
+      rolesClaim: env.AUTH_ROLES_CLAIM,
+      rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
+    },
+    readinessCacheMs: env.READINESS_CACHE_MS,
     // Ready means "can serve its HTTP API", which needs the database. Kafka and the consumer only delay
     // events (the outbox keeps them): their absence degrades the service, it stays ready. A stalled
     // outbox (backlog older than OUTBOX_MAX_AGE_MS while this replica cannot publish) takes an internal
@@ -139,7 +147,7 @@ export async function startService<E extends BaseEnv>(
         name: 'kafka',
         required: false,
         failedState: 'unreachable',
-        check: async () => void (await producer.metadata({ topics: kafkaTopics, forceUpdate: true, retries: 0 })),
+        check: async () => void (await producer.metadata({ topics: kafkaTopics, metadataMaxAge: env.KAFKA_READINESS_MAX_AGE_MS, retries: 0 })),
       },
       { ...outbox.readiness, required: !env.SERVICE_PUBLIC },
       ...(consumer ? [{ name: 'consumer', required: false, check: async () => consumer.state }] : []),
