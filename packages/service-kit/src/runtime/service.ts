@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import { kafkaConnectionOptions } from '../messaging/connection.ts';
 import { IdempotentConsumer, type HandlerMap } from '../messaging/consumer.ts';
 import { createProducer, type StringProducer } from '../messaging/kafka.ts';
+import { kafkaReadiness } from '../messaging/kafka-readiness.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { createOutboxParts } from './outbox-parts.ts';
 
@@ -143,12 +144,7 @@ export async function startService<E extends BaseEnv>(
     // is exactly what its outbox is for (README, "Readiness").
     readinessChecks: [
       { name: 'database', failedState: 'unreachable', check: async () => void (await pool.query('SELECT 1')) },
-      {
-        name: 'kafka',
-        required: false,
-        failedState: 'unreachable',
-        check: async () => void (await producer.metadata({ topics: kafkaTopics, metadataMaxAge: env.KAFKA_READINESS_MAX_AGE_MS, retries: 0 })),
-      },
+      kafkaReadiness(producer, kafkaTopics, env.KAFKA_READINESS_MAX_AGE_MS),
       { ...outbox.readiness, required: !env.SERVICE_PUBLIC },
       ...(consumer ? [{ name: 'consumer', required: false, check: async () => consumer.state }] : []),
       ...(def.checks?.(ctx) ?? []),
