@@ -62,6 +62,7 @@ export class Microservice extends pulumi.ComponentResource {
     // The pod template sets PORT itself (the catalog's port, which serviceEnv would give too).
     const { PORT: _port, ...contractEnv } = serviceEnv(svc, {
       prefixes: { topic: host.prefix.topic }, version: spec.release.version, calleeUrl: (callee) => inClusterUrl(callee, host.prefix.namespace),
+      auth: host.auth,
     });
     const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${dbName}?sslmode=require`;
     new Workload(`${name}-app`, {
