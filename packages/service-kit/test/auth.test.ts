@@ -3,7 +3,7 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, DevIssuer, OPERATOR_ROLE, testIssuer } from '../src/auth/dev-issuer.ts';
 import { createHttpApp, createLogger, createMetrics } from '../src/index.ts';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -108,6 +108,17 @@ describe('rate limits per caller', () => {
 
   it('never limits probes', async () => {
     for (let i = 0; i < LIMIT * 3; i++) expect((await call('GET', '/healthz', undefined, '10.7.0.1')).statusCode).toBe(200);
+  });
+});
+
+describe('the development issuer', () => {
+  it('keeps its own folder and key private, and leaves the folders above it as they would be', () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'issuer-parent-'));
+    const dir = path.join(base, '.local', 'stacks', 'x', 'issuer');
+    DevIssuer.open(dir, 'x');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dir, 'signing-key.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(base, '.local')).mode & 0o777).not.toBe(0o700);
   });
 });
 

@@ -63,6 +63,8 @@ export class DevIssuer {
 
   /** Opens the issuer kept in `dir`, creating its key on first use; `name` is the stack (or `test`). */
   static open(dir: string, name: string): DevIssuer {
+    // Parents with the usual mode (a recursive mkdir would make .local itself private); the issuer's own folder private.
+    mkdirSync(path.dirname(dir), { recursive: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     const key = loadOrCreateKey(dir);
