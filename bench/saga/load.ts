@@ -1,4 +1,5 @@
 import { BalancedPool } from 'undici';
+import { bearer, testIssuer } from '@msa/service-kit/dev-issuer';
 
 export interface PostResult {
   status: number;
@@ -67,7 +68,7 @@ export class OrderLoad {
       const res = await this.#pool.request({
         method: 'POST',
         path: '/orders',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: bearer(await testIssuer().token('bench-customer')) },
         body: JSON.stringify(body),
         headersTimeout: 30_000,
         bodyTimeout: 30_000,

@@ -85,7 +85,7 @@ describe.each(CLOUD_STACKS)('the %s stack runs one AWS Load Balancer Controller 
     expect(release.dependencies).toEqual(expect.arrayContaining(ofType(c, ROLE_POLICY).filter((p) => p.inputs.role === role.state.name).map(key)));
   });
 
-  it('grants only named actions, changes to every resource only when tagged for this cluster, and no WAF, Shield or Cognito', () => {
+  it('grants only named actions, changes to every resource only when tagged for this cluster, WAFv2 associations (the API\'s web ACL) and no classic WAF, Shield or Cognito', () => {
     const clusterName = ofType(c, 'aws:eks/cluster:Cluster')[0]!.state.name;
     const actions = statements.flatMap((s) => s.Action);
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
@@ -94,7 +94,7 @@ describe.each(CLOUD_STACKS)('the %s stack runs one AWS Load Balancer Controller 
       const everywhere = ([] as string[]).concat(s.Resource).includes('*');
       if (everywhere && !s.Action.every(readOnly)) expect(s.Condition, s.Sid).toBeDefined();
       for (const resource of ([] as string[]).concat(s.Resource)) {
-        if (resource !== '*') expect(resource, s.Sid).toMatch(new RegExp(`^arn:aws:(elasticloadbalancing|ec2):${config['msa:region']}:`));
+        if (resource !== '*') expect(resource, s.Sid).toMatch(new RegExp(`^arn:aws:(elasticloadbalancing|ec2|wafv2):${config['msa:region']}:`));
       }
       for (const condition of Object.values(s.Condition ?? {})) {
         for (const [k, v] of Object.entries(condition)) if (k.endsWith('/elbv2.k8s.aws/cluster')) expect(v).toBe(clusterName);
@@ -104,10 +104,11 @@ describe.each(CLOUD_STACKS)('the %s stack runs one AWS Load Balancer Controller 
       'elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:CreateListener',
       'elasticloadbalancing:RegisterTargets', 'acm:DescribeCertificate', 'ec2:DescribeSubnets',
     ]));
-    expect(actions.filter((a) => /^(wafv2|waf-regional|shield|cognito-idp):/.test(a))).toEqual([]);
+    expect(actions.filter((a) => /^(waf-regional|shield|cognito-idp):/.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('wafv2:')).sort()).toEqual(['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL', 'wafv2:GetWebACL', 'wafv2:GetWebACLForResource']);
     expect(actions.filter((a) => a.startsWith('iam:'))).toEqual(['iam:CreateServiceLinkedRole']);
     expect(actions.filter((a) => a.startsWith('acm:')).every(readOnly)).toBe(true);
-    expect(release.inputs.values).toMatchObject({ enableWaf: false, enableWafv2: false, enableShield: false });
+    expect(release.inputs.values).toMatchObject({ enableWaf: false, enableWafv2: true, enableShield: false });
   });
 });
 

@@ -24,6 +24,8 @@ const UNTAGGABLE = new Set([
   'aws:ec2/routeTableAssociation:RouteTableAssociation', 'aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'aws:iam/rolePolicy:RolePolicy',
   'aws:msk/configuration:Configuration', 'aws:msk/topic:Topic', 'aws:route53/record:Record',
   'aws:acm/certificateValidation:CertificateValidation', 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation',
+  // The provider's schema has no tags for these: they live inside the (tagged) user pool.
+  'aws:cognito/userPoolClient:UserPoolClient', 'aws:cognito/userGroup:UserGroup',
 ]);
 
 /** One capture per stack for the whole file: the program is deterministic under mocks. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, TestSystem } from '@msa/system-tests';
+import { testIssuer } from '@msa/service-kit/dev-issuer';
 
 let system: TestSystem;
 const url = (path: string) => `${system.url('inventory')}${path}`;
@@ -30,6 +31,18 @@ describe('the inventory HTTP API', () => {
     const text = await request('PUT', url('/stock/kiwi'), { available: '7' });
     expect(text.json.fields).toEqual([{ field: 'body.available', message: 'must be integer' }]);
     expect((await request('GET', url('/stock/a%00b'))).json.fields[0].field).toBe('params.sku');
+  });
+
+  it('lets only an operator set stock: 401 problem details without a token, 403 for a customer', async () => {
+    const anonymous = await request('PUT', url('/stock/kiwi'), { available: 1_000_000 }, { token: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const customer = await request('PUT', url('/stock/kiwi'), { available: 1_000_000 }, { token: await testIssuer().token('mallory') });
+    expect(customer.status).toBe(403);
+    expect(customer.json).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await request('GET', url('/stock/kiwi'))).json.available).not.toBe(1_000_000);
+    const doc = (await request('GET', url('/openapi.json'))).json;
+    expect(Object.keys(doc.paths['/stock/{sku}'].put.responses)).toEqual(expect.arrayContaining(['401', '403', '429']));
   });
 
   it('answers 404 for the reservation of an order it never saw', async () => {

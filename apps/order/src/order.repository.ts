@@ -8,6 +8,8 @@ export interface OrderItem {
 
 export interface Order {
   id: string;
+  /** The token subject that placed it (null for orders older than ownership); not part of the API's body. */
+  customerId: string | null;
   status: OrderStatus;
   items: OrderItem[];
   address: string;
@@ -19,6 +21,7 @@ export interface Order {
 
 interface OrderRow {
   id: string;
+  customer_id: string | null;
   status: OrderStatus;
   items: OrderItem[];
   address: string;
@@ -31,15 +34,15 @@ interface OrderRow {
 /** The order service's own tables; every write takes the caller's transaction. */
 export const orders = {
   /** The order and its first history entry in one statement; returns the order as written, so nothing reads it back. */
-  async insert(tx: Tx, o: { id: string; items: OrderItem[]; address: string; fee: number; feeSource: 'quote' | 'fallback' }): Promise<Order> {
+  async insert(tx: Tx, o: { id: string; customer: string; items: OrderItem[]; address: string; fee: number; feeSource: 'quote' | 'fallback' }): Promise<Order> {
     const { rows } = await tx.query<OrderRow & { at: Date }>(
       `WITH o AS (
-         INSERT INTO orders (id, status, items, address, delivery_fee, fee_source) VALUES ($1, 'PENDING', $2, $3, $4, $5) RETURNING *
+         INSERT INTO orders (id, customer_id, status, items, address, delivery_fee, fee_source) VALUES ($1, $2, 'PENDING', $3, $4, $5, $6) RETURNING *
        ), h AS (
          INSERT INTO order_history (order_id, seq, event, status, detail) SELECT id, 1, 'OrderPlaced', 'PENDING', '{}' FROM o RETURNING at
        )
        SELECT o.*, h.at FROM o, h`,
-      [o.id, JSON.stringify(o.items), o.address, o.fee, o.feeSource],
+      [o.id, o.customer, JSON.stringify(o.items), o.address, o.fee, o.feeSource],
     );
     const row = rows[0]!;
     return toOrder(row, [{ event: 'OrderPlaced', status: 'PENDING', detail: {}, at: row.at }]);
@@ -119,6 +122,7 @@ export const orders = {
 function toOrder(row: OrderRow, history: { event: string; status: OrderStatus; detail: Record<string, unknown>; at: Date }[]): Order {
   return {
     id: row.id,
+    customerId: row.customer_id,
     status: row.status,
     items: row.items,
     address: row.address,

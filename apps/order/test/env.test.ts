@@ -2,10 +2,11 @@ import { findRepoRoot, loadCatalog, NO_PREFIXES, serviceEnv } from '@msa/catalog
 import { EnvError, loadEnv } from '@msa/service-kit';
 import { describe, expect, it } from 'vitest';
 import { orderEnvSchema } from '../src/env.ts';
+import { testIssuer } from '@msa/service-kit/dev-issuer';
 
 // What a launcher resolves from the catalog for the order service (catalog's serviceEnv), plus the connections.
 const base = {
-  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order'), { prefixes: NO_PREFIXES, calleeUrl: () => 'http://127.0.0.1:3103' }),
+  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order'), { prefixes: NO_PREFIXES, calleeUrl: () => 'http://127.0.0.1:3103' , auth: testIssuer().auth }),
   DATABASE_URL: 'postgres://o@127.0.0.1/o',
   KAFKA_BROKERS: '127.0.0.1:9092',
 };

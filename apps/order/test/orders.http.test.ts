@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, request, TestSystem } from '@msa/system-tests';
+import { eventually, request, testOperatorToken, TestSystem } from '@msa/system-tests';
+import { bearer } from '@msa/service-kit/dev-issuer';
 
 let system: TestSystem;
 const url = (path: string) => `${system.url('order')}${path}`;
@@ -53,7 +54,7 @@ describe('the order HTTP API', () => {
   });
 
   it('answers 415 for a body that is not JSON, 413 for one larger than an order needs, 405 with Allow for another method', async () => {
-    const text = await fetch(url('/orders'), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'apple' });
+    const text = await fetch(url('/orders'), { method: 'POST', headers: { 'content-type': 'text/plain', authorization: bearer(await testOperatorToken()) }, body: 'apple' });
     expect(text.status).toBe(415);
     expect(text.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const big = await request('POST', url('/orders'), { items: [{ sku: 'apple', quantity: 1 }], address: 'x'.repeat(64 * 1024) });
@@ -83,7 +84,8 @@ describe('the order HTTP API', () => {
   it('places one order for a repeated Idempotency-Key and body (201, then 200 with the same order), and refuses the key with another body (422)', async () => {
     const key = `test-${Date.now()}`;
     const body = { items: [{ sku: 'apple', quantity: 2 }], address: '9 Key Street' };
-    const post = (b: unknown) => fetch(url('/orders'), { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(b) });
+    const authorization = bearer(await testOperatorToken());
+    const post = (b: unknown) => fetch(url('/orders'), { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization }, body: JSON.stringify(b) });
     const first = await post(body);
     expect(first.status).toBe(201);
     const created = await first.json();
@@ -99,8 +101,9 @@ describe('the order HTTP API', () => {
   it('places concurrent first requests with one key as a single order', async () => {
     const key = `race-${Date.now()}`;
     const body = JSON.stringify({ items: [{ sku: 'pear', quantity: 1 }], address: '1 Race Road' });
+    const authorization = bearer(await testOperatorToken());
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => fetch(url('/orders'), { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body })),
+      Array.from({ length: 5 }, () => fetch(url('/orders'), { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization }, body })),
     );
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -116,8 +119,8 @@ describe('the order HTTP API', () => {
     expect(res.json.info).toMatchObject({ title: 'order', version: '0.1.0' });
     expect(Object.keys(res.json.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{id}', '/dependencies']));
     expect(res.json.paths['/orders'].post.requestBody.content['application/json'].schema.required).toEqual(['items', 'address']);
-    expect(Object.keys(res.json.paths['/orders'].post.responses).sort()).toEqual(['200', '201', '400', '413', '415', '422', '500', '503']);
-    expect(Object.keys(res.json.paths['/orders/{id}'].get.responses).sort()).toEqual(['200', '400', '404', '500', '503']);
+    expect(Object.keys(res.json.paths['/orders'].post.responses).sort()).toEqual(['200', '201', '400', '401', '413', '415', '422', '429', '500', '503']);
+    expect(Object.keys(res.json.paths['/orders/{id}'].get.responses).sort()).toEqual(['200', '400', '401', '404', '429', '500', '503']);
   });
 
   it('is healthy and ready, and exposes Prometheus metrics', async () => {

@@ -157,7 +157,8 @@ export function loadBalancerControllerPolicy(o: ControllerPolicyOptions): aws.ia
       Sid: 'WafV2',
       Effect: 'Allow',
       Action: ['wafv2:GetWebACL', 'wafv2:GetWebACLForResource', 'wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL'],
-      Resource: '*',
+      // The region's regional web ACLs and application load balancers: the two resources an association names.
+      Resource: [`arn:aws:wafv2:${o.region}:*:regional/webacl/*/*`, elb('loadbalancer/app/*/*')],
     });
   }
   return { Version: '2012-10-17', Statement: statements };

@@ -18,6 +18,10 @@ export interface PublicIngressArgs {
   readonly port: number;
   /** What the load balancer probes: the service's readiness path from the catalog (the default `/` is served by no one). */
   readonly healthCheckPath: string;
+  /** The only paths routed (prefixes, the catalog's http.publicPaths): probes, metrics and OpenAPI stay inside the cluster. */
+  readonly paths: readonly string[];
+  /** The WAFv2 web ACL the controller attaches to the load balancer (rate-based rule per client IP). */
+  readonly webAclArn: pulumi.Input<string>;
   readonly tags: Record<string, string>;
   readonly labels: Record<string, string>;
   /** What serves the `alb` ingress class in this cluster: the stack's own controller; none when a referenced stack's serves it. */
@@ -57,6 +61,7 @@ export class PublicIngress extends pulumi.ComponentResource {
           // TLS 1.2 and 1.3 only: the controller's default policy (ELBSecurityPolicy-2016-08) still accepts TLS 1.0 and 1.1.
           'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
           'alb.ingress.kubernetes.io/certificate-arn': certificateArn,
+          'alb.ingress.kubernetes.io/wafv2-acl-arn': args.webAclArn,
           // Our own frontend group, so the rule above is the only way in to the pods.
           'alb.ingress.kubernetes.io/security-groups': alb.id,
           'alb.ingress.kubernetes.io/manage-backend-security-group-rules': 'false',
@@ -66,7 +71,11 @@ export class PublicIngress extends pulumi.ComponentResource {
       spec: {
         ingressClassName: 'alb',
         tls: [{ hosts: [args.host] }],
-        rules: [{ host: args.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: args.serviceName, port: { name: 'http' } } } }] } }],
+        // The API's prefixes only: anything else (/, /metrics, /readyz, /openapi.json) gets the ALB's own 404.
+        rules: [{
+          host: args.host,
+          http: { paths: args.paths.map((path) => ({ path, pathType: 'Prefix', backend: { service: { name: args.serviceName, port: { name: 'http' } } } })) },
+        }],
       },
     }, { ...parent, dependsOn: args.controller ? [args.controller] : [] });
     this.url = pulumi.output(`https://${args.host}`);

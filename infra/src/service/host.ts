@@ -1,4 +1,5 @@
 import type * as pulumi from '@pulumi/pulumi';
+import type { ServiceAuth } from '@msa/catalog';
 import type { Env } from '../config/context.ts';
 import type { DatabaseSettings } from './database.ts';
 
@@ -24,4 +25,6 @@ export interface ServiceHost {
   readonly otlpEndpoint: string;
   /** Protect data resources from `pulumi destroy` (prod). */
   readonly protect: boolean;
+  /** The stack's token issuer (Cognito): every service verifies callers against it. */
+  readonly auth: ServiceAuth<pulumi.Output<string>>;
 }

@@ -71,6 +71,7 @@ export class Microservice extends pulumi.ComponentResource {
     const { PORT: _port, ...contractEnv } = serviceEnv(svc, {
       prefixes: { topic: host.prefix.topic }, version: spec.release.version, calleeUrl: (callee) => inClusterUrl(callee, host.prefix.namespace),
       otlpEndpoint: host.otlpEndpoint,
+      auth: host.auth,
     });
     const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${dbName}?sslmode=require`;
     new Workload(`${name}-app`, {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeArtifact } from '@msa/service-kit/artifact';
 import { cloneLocalStack, destroyLocalClone, destroyStack, localOutputs, pulumi, refreshStack, repoRoot, upStack, waitHealthy, type CloneReport, type LocalStackOutputs } from '@msa/stack-driver';
 import { eventually } from '@msa/system-tests';
-import { catalog, databasesWithPrefix, json, runSaga, scratchProject, stackProcesses, topicsWithPrefix, type ScratchProject } from './support.ts';
+import { catalog, databasesWithPrefix, json, runSaga, scratchProject, stackProcesses, stackToken, topicsWithPrefix, type ScratchProject } from './support.ts';
 
 // The local stack end to end with the real CLI, the real servers (`npm run servers -- start`) and
 // the real services: up, sagas, clone, isolation, healing, destroy. Steps build on each other.
@@ -53,9 +53,9 @@ describe('the local stack, end to end', () => {
   }, 240_000);
 
   it('runs a saga to CONFIRMED and one, with an undeliverable address, to CANCELLED', async () => {
-    expect((await runSaga(outputs.endpoints, 'e2e-widget', '1 Main Street')).status).toBe('CONFIRMED');
+    expect((await runSaga(project.stack, outputs.endpoints, 'e2e-widget', '1 Main Street')).status).toBe('CONFIRMED');
     // "atlantis" is undeliverable only through the secret config value.
-    expect((await runSaga(outputs.endpoints, 'e2e-widget', 'Atlantis harbour')).status).toBe('CANCELLED');
+    expect((await runSaga(project.stack, outputs.endpoints, 'e2e-widget', 'Atlantis harbour')).status).toBe('CANCELLED');
   }, 180_000);
 
   it('clones the stack from its YAML with new names, ports and re-encrypted secrets, and smoke-tests it', async () => {
@@ -76,7 +76,7 @@ describe('the local stack, end to end', () => {
   }, 240_000);
 
   it('runs a saga on the clone, which shares no port, database or topic with its source', async () => {
-    expect((await runSaga(cloneOutputs.endpoints, 'e2e-widget', '2 Side Street')).status).toBe('CONFIRMED');
+    expect((await runSaga(cloneName(), cloneOutputs.endpoints, 'e2e-widget', '2 Side Street')).status).toBe('CONFIRMED');
 
     const ports = (o: LocalStackOutputs) => Object.values(o.endpoints).map((u) => new URL(u).port);
     expect(ports(cloneOutputs).filter((p) => ports(outputs).includes(p))).toEqual([]);
@@ -92,8 +92,9 @@ describe('the local stack, end to end', () => {
     expect(cloneTopics.filter((t) => sourceTopics.includes(t))).toEqual([]);
 
     // An order placed on the source is not visible on the clone.
-    const onSource = await runSaga(outputs.endpoints, 'e2e-widget', '3 Other Street');
-    expect((await json(`${cloneOutputs.endpoints.order}/orders/${onSource.id}`)).status).toBe(404);
+    const onSource = await runSaga(project.stack, outputs.endpoints, 'e2e-widget', '3 Other Street');
+    const asCloneOperator = { headers: { authorization: `Bearer ${await stackToken(cloneName())}` } };
+    expect((await json(`${cloneOutputs.endpoints.order}/orders/${onSource.id}`, asCloneOperator)).status).toBe(404);
 
     // The clone's order role cannot even connect to the source's order database.
     const cloneOrderUrl = new URL(cloneOutputs.databases.order!.replace(/^psql "|"$/g, ''));
@@ -131,7 +132,7 @@ describe('the local stack, end to end', () => {
     expect(healed).toMatch(/1 created/);
     const after = await localOutputs(project.stack, project.run);
     expect(after.services.order!.pid).not.toBe(killedPid);
-    expect((await runSaga(after.endpoints, 'e2e-widget', '4 Healed Street')).status).toBe('CONFIRMED');
+    expect((await runSaga(project.stack, after.endpoints, 'e2e-widget', '4 Healed Street')).status).toBe('CONFIRMED');
     outputs = after;
   }, 240_000);
 
@@ -155,7 +156,7 @@ describe('the local stack, end to end', () => {
     expect(after.services.inventory!.pid).toBe(outputs.services.inventory!.pid);
     const spec = JSON.parse(readFileSync(path.join(runtimeDir(project.stack), 'delivery', 'supervisor.json'), 'utf8')) as { entry: string };
     expect(spec.entry).toBe(path.join(stored.dir, 'dist', 'main.mjs'));
-    expect((await runSaga(after.endpoints, 'e2e-widget', '5 Released Street')).status).toBe('CONFIRMED');
+    expect((await runSaga(project.stack, after.endpoints, 'e2e-widget', '5 Released Street')).status).toBe('CONFIRMED');
   }, 240_000);
 
   it('destroys both stacks and leaves no process, database, topic or file behind', async () => {

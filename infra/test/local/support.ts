@@ -7,6 +7,8 @@ import pg from 'pg';
 import { connectionSettings } from '@msa/local-servers';
 import { freePortOffset } from '@msa/stack-driver';
 import { repoRoot, type PulumiRunOptions } from '@msa/stack-driver';
+import { bearer, DevIssuer, OPERATOR_ROLE } from '@msa/service-kit/dev-issuer';
+import { issuerDir } from '../../src/targets/local/paths.ts';
 
 export const catalog = loadCatalog(repoRoot);
 
@@ -63,13 +65,18 @@ export async function json(url: string, init?: RequestInit): Promise<{ status: n
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Puts stock in, places an order, and waits for the saga to end; returns the order in its final status. */
-export async function runSaga(urls: Record<string, string>, sku: string, address: string): Promise<{ id: string; status: string }> {
-  const stock = await json(`${urls.inventory}/stock/${sku}`, { method: 'PUT', body: JSON.stringify({ available: 100 }) });
+/** An operator's token from a local stack's own dev issuer (what `npm run token -- --stack <stack>` prints). */
+export const stackToken = (stack: string) => DevIssuer.open(issuerDir(stack, repoRoot), stack).token('e2e', [OPERATOR_ROLE]);
+
+/** Puts stock in, places an order, and waits for the saga to end (as the stack's operator); returns the order in its final status. */
+export async function runSaga(stack: string, urls: Record<string, string>, sku: string, address: string): Promise<{ id: string; status: string }> {
+  const token = await stackToken(stack);
+  const headers = { authorization: bearer(token) };
+  const stock = await json(`${urls.inventory}/stock/${sku}`, { method: 'PUT', body: JSON.stringify({ available: 100 }), headers });
   if (stock.status !== 200) throw new Error(`setting stock failed: ${stock.status} ${JSON.stringify(stock.body)}`);
-  const placed = await json(`${urls.order}/orders`, { method: 'POST', body: JSON.stringify({ items: [{ sku, quantity: 1 }], address }) });
+  const placed = await json(`${urls.order}/orders`, { method: 'POST', body: JSON.stringify({ items: [{ sku, quantity: 1 }], address }), headers });
   if (placed.status >= 300) throw new Error(`placing an order failed: ${placed.status} ${JSON.stringify(placed.body)}`);
-  return orderSettles(urls.order!, placed.body.id as string, 60_000);
+  return orderSettles(urls.order!, placed.body.id as string, 60_000, { token });
 }
 
 /** Databases and roles on the local server whose names start with `prefix`. */

@@ -31,9 +31,11 @@ export const serviceSchema = z
         readiness: httpPath.default('/readyz'),
         metrics: httpPath.default('/metrics'),
         openapi: httpPath.default('/openapi.json'),
+        /** A public service's API path prefixes: the only paths its public ingress routes (never `/`). */
+        publicPaths: z.array(httpPath.refine((p) => p !== '/', 'an API path prefix such as /orders, never / (it would route the probes and metrics)')).default([]),
       })
       .strict()
-      .default({ health: '/healthz', readiness: '/readyz', metrics: '/metrics', openapi: '/openapi.json' }),
+      .default({ health: '/healthz', readiness: '/readyz', metrics: '/metrics', openapi: '/openapi.json', publicPaths: [] }),
     database: z
       .object({
         /** Database and role name; owned by this service alone. */
@@ -70,7 +72,21 @@ export const serviceSchema = z
       .strict()
       .default({ cpu: '100m', memory: '128Mi' }),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // The public ingress routes publicPaths only: the operational paths must stay outside every one of them.
+    if (s.public && s.http.publicPaths.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['http', 'publicPaths'], message: 'a public service names the API path prefixes its ingress routes (e.g. [/orders])' });
+    }
+    if (!s.public && s.http.publicPaths.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['http', 'publicPaths'], message: 'only a public service (public: true) has public paths' });
+    }
+    const operational = [s.http.health, s.http.readiness, s.http.metrics, s.http.openapi];
+    s.http.publicPaths.forEach((prefix, i) => {
+      const exposed = operational.find((p) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
+      if (exposed) ctx.addIssue({ code: 'custom', path: ['http', 'publicPaths', i], message: `would route the internal path ${exposed} through the public ingress` });
+    });
+  });
 
 /** One service as its catalog file describes it, defaults applied. */
 export type ServiceEntry = z.infer<typeof serviceSchema>;

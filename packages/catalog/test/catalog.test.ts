@@ -51,8 +51,21 @@ describe('the service catalog', () => {
 
   it('applies defaults for health, readiness and metrics paths', () => {
     const s = loadCatalog(repoWith({ alpha: valid('alpha', 4000) })).byName('alpha');
-    expect(s.http).toEqual({ health: '/healthz', readiness: '/readyz', metrics: '/metrics', openapi: '/openapi.json' });
+    expect(s.http).toEqual({ health: '/healthz', readiness: '/readyz', metrics: '/metrics', openapi: '/openapi.json', publicPaths: [] });
     expect(s.topics).toEqual({ produces: [], consumes: [] });
+  });
+
+  it('lets a public service expose only API path prefixes: never /, never one that covers a probe, metrics or OpenAPI', () => {
+    expect(issuesOf(repoWith({ alpha: valid('alpha', 4000, 'public: true') }))).toEqual([expect.objectContaining({ field: 'http.publicPaths' })]);
+    expect(issuesOf(repoWith({ alpha: valid('alpha', 4000, 'public: true\nhttp: { publicPaths: [/] }') }))).toContainEqual(
+      expect.objectContaining({ field: 'http.publicPaths.0', message: expect.stringMatching(/never \//) }),
+    );
+    const covering = issuesOf(repoWith({ alpha: valid('alpha', 4000, 'public: true\nhttp: { publicPaths: [/api], metrics: /api/metrics }') }));
+    expect(covering).toEqual([expect.objectContaining({ field: 'http.publicPaths.0', message: 'would route the internal path /api/metrics through the public ingress' })]);
+    expect(issuesOf(repoWith({ alpha: valid('alpha', 4000, 'http: { publicPaths: [/things] }') }))).toEqual([
+      expect.objectContaining({ message: 'only a public service (public: true) has public paths' }),
+    ]);
+    expect(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order').http.publicPaths).toEqual(['/orders']);
   });
 
   it('names the file and the field of a wrong value', () => {

@@ -7,6 +7,7 @@ import {
 const root = findRepoRoot(import.meta.dirname);
 const order = loadCatalog(root).byName('order');
 const clone = { topic: 'pr7.', database: 'pr7_' };
+const auth = { issuer: 'https://issuer.example', audience: 'msa-api', jwks: 'https://issuer.example/jwks.json' };
 
 describe('the service contract: names one environment gives a service', () => {
   it('prefixes topics and the consumer group with the topic prefix, databases and roles with the database prefix', () => {
@@ -22,15 +23,24 @@ describe('the service contract: names one environment gives a service', () => {
   });
 
   it('hands a service everything it needs about itself in its environment, which its schema reads back', () => {
-    const env = serviceEnv(order, { prefixes: clone, version: '1.2.3', port: 13101, calleeUrl: (c) => `http://127.0.0.1:1/${c}` });
+    const env = serviceEnv(order, { prefixes: clone, version: '1.2.3', port: 13101, calleeUrl: (c) => `http://127.0.0.1:1/${c}`, auth });
     expect(env).toMatchObject({ SERVICE_NAME: 'order', SERVICE_VERSION: '1.2.3', PORT: '13101', TOPIC_PREFIX: 'pr7.', DELIVERY_URL: 'http://127.0.0.1:1/delivery' });
+    expect(env).toMatchObject({ AUTH_ISSUER: auth.issuer, AUTH_AUDIENCE: auth.audience, AUTH_JWKS: auth.jwks });
     expect(serviceEnvSchema().parse(env)).toMatchObject({
       TOPICS_PRODUCED: order.topics.produces,
       TOPICS_CONSUMED: order.topics.consumes,
       HEALTH_PATH: order.http.health,
       READINESS_PATH: order.http.readiness,
       MIGRATIONS_DIR: order.database.migrations,
+      AUTH_ROLES_CLAIM: 'roles',
     });
+  });
+
+  it('gives no service a start without a token issuer: the AUTH_* variables are required, the JWKS an URL or absolute file', () => {
+    const env = serviceEnv(order, { prefixes: clone, calleeUrl: () => 'http://127.0.0.1:1', auth });
+    const { AUTH_ISSUER: _issuer, ...withoutIssuer } = env;
+    expect(serviceEnvSchema().safeParse(withoutIssuer).error?.issues[0]?.path).toEqual(['AUTH_ISSUER']);
+    expect(serviceEnvSchema().safeParse({ ...env, AUTH_JWKS: 'jwks.json' }).error?.issues[0]?.path).toEqual(['AUTH_JWKS']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bearer, testIssuer } from '@msa/service-kit/dev-issuer';
 import { sleep } from './timeline.ts';
 
 /** The skus the run sells, each with far more stock than it can sell, and one that is always short. */
@@ -63,7 +64,7 @@ async function send(url: string, attempt: Attempt, body: unknown, timeoutMs: num
     const res = await fetch(`${url}/orders`, {
       method: 'POST',
       // Sent for when the API honours it; the run never retries, so it cannot place an order twice.
-      headers: { 'content-type': 'application/json', 'idempotency-key': attempt.key },
+      headers: { 'content-type': 'application/json', 'idempotency-key': attempt.key, authorization: bearer(await testIssuer().token('chaos-customer')) },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -16,7 +16,9 @@ export { sessionSettings, sessionLimitsFromEnv, type SessionLimits } from './db/
 export { IdempotentConsumer, PermanentError, type EventHandler, type HandlerMap } from './messaging/consumer.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { createHttpApp, type Check } from './http/app.ts';
-export { DomainError, NotFoundError, ConflictError, UnprocessableError, ServiceUnavailableError } from './http/errors.ts';
+export { DomainError, NotFoundError, ConflictError, UnprocessableError, ServiceUnavailableError, UnauthorizedError, ForbiddenError, TooManyRequestsError } from './http/errors.ts';
+export { tokenVerifier, OPERATOR_ROLE, type Access, type Caller, type AuthOptions } from './http/auth.ts';
+export { CheckStateError } from './http/readiness.ts';
 export { problemSchema, PROBLEM_MEDIA_TYPE, type Problem, type FieldProblem } from './http/problem.ts';
 export { problemResponse } from './http/responses.ts';
 export { isDatabaseUnavailable } from './http/database-unavailable.ts';

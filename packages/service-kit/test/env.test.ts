@@ -2,10 +2,11 @@ import { findRepoRoot, loadCatalog, NO_PREFIXES, serviceEnv } from '@msa/catalog
 import { describe, expect, it } from 'vitest';
 import { baseEnvSchema, EnvError, loadEnv } from '../src/index.ts';
 import { checkOutboxEnv } from '../src/config/outbox-env.ts';
+import { testIssuer } from '@msa/service-kit/dev-issuer';
 
 // What a launcher resolves from the catalog for the order service (catalog's serviceEnv), plus the connections.
 const good = {
-  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order'), { prefixes: NO_PREFIXES, version: '1.0.0', calleeUrl: () => 'http://127.0.0.1:1' }),
+  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order'), { prefixes: NO_PREFIXES, version: '1.0.0', calleeUrl: () => 'http://127.0.0.1:1', auth: testIssuer().auth }),
   DATABASE_URL: 'postgres://u@127.0.0.1/db',
   KAFKA_BROKERS: 'a:1, b:2',
 };
@@ -30,7 +31,7 @@ describe('tracing in the service environment', () => {
     expect(untraced.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
     expect(untraced.OTEL_TRACES_SAMPLER_ARG).toBe(1);
     const catalog = loadCatalog(findRepoRoot(import.meta.dirname));
-    const traced = serviceEnv(catalog.byName('order'), { prefixes: NO_PREFIXES, calleeUrl: () => 'http://127.0.0.1:1', otlpEndpoint: 'http://127.0.0.1:4318', traceSampleRatio: 0.25 });
+    const traced = serviceEnv(catalog.byName('order'), { prefixes: NO_PREFIXES, calleeUrl: () => 'http://127.0.0.1:1', auth: testIssuer().auth, otlpEndpoint: 'http://127.0.0.1:4318', traceSampleRatio: 0.25 });
     expect(loadEnv(baseEnvSchema, { ...good, ...traced })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: 0.25 });
   });
 

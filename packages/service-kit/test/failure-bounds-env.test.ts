@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRepoRoot, loadCatalog, NO_PREFIXES, serviceEnv } from '@msa/catalog';
 import { launchSpec } from '../src/launch.ts';
+import { testIssuer } from '@msa/service-kit/dev-issuer';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -19,7 +20,7 @@ function run(service: string, env: Record<string, string>) {
 
 // What every launcher gives a service (the catalog's contract), so only the bound under test is wrong.
 const base = {
-  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('inventory'), { prefixes: NO_PREFIXES, calleeUrl: () => 'http://127.0.0.1:1' }),
+  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('inventory'), { prefixes: NO_PREFIXES, calleeUrl: () => 'http://127.0.0.1:1', auth: testIssuer().auth }),
   DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
   KAFKA_BROKERS: '127.0.0.1:1',
   PORT: '0',

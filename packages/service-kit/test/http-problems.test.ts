@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freePort } from '@msa/system-tests';
+import { testIssuer } from '@msa/service-kit/dev-issuer';
 import { createHttpApp, createLogger, createMetrics, jsonSchema, NotFoundError, storableText } from '../src/index.ts';
 
 // A real pg pool aimed at a port nothing listens on: the driver's own error when the database is away.
@@ -24,6 +25,7 @@ beforeAll(async () => {
     readinessChecks: [],
     isShuttingDown: () => false,
     bodyLimit: 1024,
+    auth: { ...testIssuer().auth, rolesClaim: 'roles', rateLimit: { max: 100, windowMs: 60_000 } },
   });
   app.post('/things', { schema: { body: jsonSchema(body) } }, async (_req, reply) => reply.status(201).send({ ok: true }));
   app.get('/things/:id', { schema: { params: jsonSchema(z.object({ id: z.uuid() })) } }, async (req) => {

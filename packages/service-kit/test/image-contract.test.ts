@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, orderSettles, request, TestSystem, waitForOk } from '@msa/system-tests';
@@ -45,7 +46,12 @@ describe('a built service under the image contract', () => {
     expect(statSync(dist).uid).not.toBe(UID);
     expect(statSync(dist).mode & 0o002).toBe(0);
     const port = await freePort();
-    const order = run('order', { ...system.envFor('order'), PORT: String(port) });
+    // The issuer's public keys where uid 1000 can read them (in the cloud they come over https from Cognito).
+    const jwksDir = mkdtempSync(path.join(tmpdir(), 'jwks-'));
+    chmodSync(jwksDir, 0o755);
+    const env = system.envFor('order');
+    copyFileSync(env.AUTH_JWKS!, path.join(jwksDir, 'jwks.json'));
+    const order = run('order', { ...env, PORT: String(port), AUTH_JWKS: path.join(jwksDir, 'jwks.json') });
     try {
       await waitForOk(`http://127.0.0.1:${port}/readyz`);
       const placed = await request('POST', `http://127.0.0.1:${port}/orders`, { items: [{ sku: 'apple', quantity: 1 }], address: '1 Main Street' });

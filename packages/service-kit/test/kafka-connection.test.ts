@@ -2,10 +2,11 @@ import { findRepoRoot, loadCatalog, NO_PREFIXES, serviceEnv } from '@msa/catalog
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { baseEnvSchema, EnvError, kafkaConnectionOptions, loadEnv } from '../src/index.ts';
 import { awsSigner, mskIamTokenProvider, RENEW_BEFORE_EXPIRY_MS, type MskToken } from '../src/messaging/msk-iam-token.ts';
+import { testIssuer } from '@msa/service-kit/dev-issuer';
 
 // What a launcher resolves from the catalog for the order service (catalog's serviceEnv), plus the connections.
 const base = {
-  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order'), { prefixes: NO_PREFIXES, version: '1.0.0', calleeUrl: () => 'http://127.0.0.1:1' }),
+  ...serviceEnv(loadCatalog(findRepoRoot(import.meta.dirname)).byName('order'), { prefixes: NO_PREFIXES, version: '1.0.0', calleeUrl: () => 'http://127.0.0.1:1', auth: testIssuer().auth }),
   DATABASE_URL: 'postgres://u@127.0.0.1/db',
   KAFKA_BROKERS: 'b-1.msk:9098',
 };

@@ -1,8 +1,22 @@
-/** Small JSON helpers for driving services from outside, as a client would. */
-export async function request(method: string, url: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }> {
+import { bearer, OPERATOR_ROLE, testIssuer } from '@msa/service-kit/dev-issuer';
+
+/** Who a request speaks as: a token, or null for none. Default: the tests' operator (sees every order, may set stock). */
+export interface RequestAs {
+  token?: string | null;
+}
+
+/** The identity tests act as unless they say otherwise (services they start trust testIssuer). */
+export const testOperatorToken = () => testIssuer().token('system-test', [OPERATOR_ROLE]);
+
+/** Small JSON helpers for driving services from outside, as a signed-in client would. */
+export async function request(method: string, url: string, body?: unknown, as: RequestAs = {}): Promise<{ status: number; json: any; headers: Headers }> {
+  const token = as.token === undefined ? await testOperatorToken() : as.token;
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: bearer(token) } : {}),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();

@@ -1,5 +1,5 @@
 export { TestSystem, type SystemOptions } from './system.ts';
-export { request, eventually } from './http.ts';
+export { request, eventually, testOperatorToken, type RequestAs } from './http.ts';
 export { FINAL_ORDER_STATUSES, orderReaches, orderSettles, type OrderView } from './orders.ts';
 export { freePort, spawnService, waitForOk, type ServiceProcess } from './process.ts';
 export { createServiceDatabase, dropServiceDatabase, createTopics, deleteTopics, setDatabaseAccepting, terminateSessions } from './provision.ts';

@@ -1,4 +1,4 @@
-import { eventually, request } from './http.ts';
+import { eventually, request, type RequestAs } from './http.ts';
 
 /** The statuses an order's saga ends in (the order service's domain says the same: apps/order/src/domain/order-status.ts). */
 export const FINAL_ORDER_STATUSES: readonly string[] = ['CONFIRMED', 'REJECTED', 'CANCELLED'];
@@ -11,11 +11,11 @@ export interface OrderView {
 }
 
 /** Waits until the order service at `orderUrl` shows order `id` in `status`; returns the order. */
-export function orderReaches(orderUrl: string, id: string, status: string, timeoutMs = 30_000): Promise<OrderView> {
+export function orderReaches(orderUrl: string, id: string, status: string, timeoutMs = 30_000, as: RequestAs = {}): Promise<OrderView> {
   return eventually(
     `order ${id} to be ${status}`,
     async () => {
-      const { json } = await request('GET', `${orderUrl}/orders/${id}`);
+      const { json } = await request('GET', `${orderUrl}/orders/${id}`, undefined, as);
       return json.status === status ? (json as OrderView) : undefined;
     },
     timeoutMs,
@@ -23,11 +23,11 @@ export function orderReaches(orderUrl: string, id: string, status: string, timeo
 }
 
 /** Waits until order `id`'s saga ends (RESERVED and CANCELLING are on the way); returns the order in its final status. */
-export function orderSettles(orderUrl: string, id: string, timeoutMs = 30_000): Promise<OrderView> {
+export function orderSettles(orderUrl: string, id: string, timeoutMs = 30_000, as: RequestAs = {}): Promise<OrderView> {
   return eventually(
     `order ${id} to reach a final status`,
     async () => {
-      const { json } = await request('GET', `${orderUrl}/orders/${id}`);
+      const { json } = await request('GET', `${orderUrl}/orders/${id}`, undefined, as);
       return FINAL_ORDER_STATUSES.includes(json.status) ? (json as OrderView) : undefined;
     },
     timeoutMs,

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { bearer } from '@msa/service-kit/dev-issuer';
+import { testOperatorToken } from './http.ts';
 
 const run = promisify(execFile);
 
@@ -14,6 +16,9 @@ export interface FuzzOptions {
   seed?: number;
   /** Where the JSON report and the console output go. */
   outDir: string;
+  /** The bearer token sent with every request; default the tests' operator (services TestSystem starts trust it).
+   *  schemathesis' ignored_auth check still sends some without it, and expects 401. */
+  token?: string;
 }
 
 export interface FuzzReport {
@@ -54,6 +59,7 @@ export async function fuzzService(root: string, service: string, openapiUrl: str
     '--max-examples', String(opts.maxExamples),
     ...(opts.seed === undefined ? [] : ['--seed', String(opts.seed)]),
     '--request-timeout', '10',
+    '--header', `Authorization: ${bearer(opts.token ?? (await testOperatorToken()))}`,
     '--report', 'json', '--report-json-path', reportFile,
   ];
   // A finding exits 1; the report says what it was, so the exit code alone is not the verdict.

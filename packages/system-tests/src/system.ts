@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { databaseName, findRepoRoot, loadCatalog, serviceEnv, type Catalog, type Prefixes } from '@msa/catalog';
 import { connectionSettings, type ConnectionSettings } from '@msa/local-servers';
+import { testIssuer } from '@msa/service-kit/dev-issuer';
 import { freePort, spawnService, waitForOk, type ServiceProcess } from './process.ts';
 import { createServiceDatabase, createTopics, deleteTopics, dropServiceDatabase, type ServiceDatabase } from './provision.ts';
 
@@ -70,13 +71,17 @@ export class TestSystem {
     const entry = this.catalog.byName(service);
     return {
       // No release here: each service reports its package's version.
-      ...serviceEnv(entry, { prefixes: this.prefixes, port: this.ports.get(service), calleeUrl: (c) => this.url(c), otlpEndpoint: this.#opts.otlpEndpoint }),
+      ...serviceEnv(entry, {
+        prefixes: this.prefixes, port: this.ports.get(service), calleeUrl: (c) => this.url(c), otlpEndpoint: this.#opts.otlpEndpoint, auth: testIssuer(this.root).auth,
+      }),
       HOST: '127.0.0.1',
       DATABASE_URL: this.databases.get(service)!.url,
       KAFKA_BROKERS: this.servers.kafka.bootstrap,
       LOG_LEVEL: 'info',
       OUTBOX_POLL_MS: '100',
       CONSUMER_RETRY_BASE_MS: '20',
+      // Tests drive whole sagas as one caller; the limit itself has its own test (order's auth test).
+      RATE_LIMIT_MAX: '1000000',
       ...this.#opts.env?.[service],
       ...extra,
     };

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectionSettings, loadConfig, startJaeger, stopJaeger, type ServersConfig } from '@msa/local-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, orderReaches, readTrace, request, TestSystem, type StoredSpan } from '../src/index.ts';
+import { bearer } from '@msa/service-kit/dev-issuer';
+import { eventually, freePort, orderReaches, readTrace, request, TestSystem, testOperatorToken, type StoredSpan } from '../src/index.ts';
 
 // A trace store of this test's own (free ports, its own folder): other environments' spans stay out of it.
 let store: ServersConfig;
@@ -39,7 +40,11 @@ describe('one order is one trace across the saga', () => {
     const traceId = randomBytes(16).toString('hex');
     const res = await fetch(`${system.url('order')}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: bearer(await testOperatorToken()),
+        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+      },
       body: JSON.stringify({ items: [{ sku: 'fig', quantity: 2 }], address: '1 Main Street' }),
     });
     expect(res.status).toBe(201);

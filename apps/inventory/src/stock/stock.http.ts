@@ -1,4 +1,4 @@
-import { jsonSchema, NotFoundError, type ServiceContext } from '@msa/service-kit';
+import { jsonSchema, NotFoundError, OPERATOR_ROLE, type ServiceContext } from '@msa/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { reservations, stock } from '../stock.repository.ts';
 import { orderIdParams, reservationResponse, setStockBody, skuParams, stockResponse } from './stock.schema.ts';
@@ -16,9 +16,11 @@ export function stockRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.put<{ Params: { sku: string }; Body: { available: number } }>(
     '/stock/:sku',
     {
+      // Setting stock is an operator's act: it decides what every customer can order.
+      config: { access: { role: OPERATOR_ROLE } },
       schema: {
         operationId: 'setStock',
-        summary: 'Set the stock available for a sku',
+        summary: 'Set the stock available for a sku (operators only)',
         params: jsonSchema(skuParams),
         body: jsonSchema(setStockBody),
         response: { 200: stockResponse },

@@ -10,9 +10,11 @@ export function placeOrderRoute(app: FastifyInstance, ctx: ServiceContext<OrderE
   app.post<{ Body: PlaceOrderBody; Headers: { 'idempotency-key'?: string } }>(
     '/orders',
     {
+      // Any signed-in customer; the order is theirs (the token's subject).
+      config: { access: 'caller' },
       schema: {
         operationId: 'placeOrder',
-        summary: 'Place an order; it starts PENDING and the saga moves it on',
+        summary: 'Place an order as the signed-in customer; it starts PENDING and the saga moves it on',
         headers: placeOrderHeaders,
         body: jsonSchema(placeOrderBody),
         response: {
@@ -23,7 +25,7 @@ export function placeOrderRoute(app: FastifyInstance, ctx: ServiceContext<OrderE
       },
     },
     async (req, reply) => {
-      const placed = await placeOrder(ctx, delivery, req.body, req.headers['idempotency-key']);
+      const placed = await placeOrder(ctx, delivery, req.caller!.sub, req.body, req.headers['idempotency-key']);
       // A new order is answered as written; a replayed one is read (the saga may have moved it on).
       const order = placed.order ?? (await orders.find(ctx.pool, placed.id));
       if (!order) throw new NotFoundError('order', placed.id);

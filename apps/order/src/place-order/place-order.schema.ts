@@ -4,12 +4,26 @@ import { z } from 'zod';
 /** The same form inventory keeps its stock under, so an order can only name a sku that could exist. */
 export const sku = z.string().regex(/^[a-z0-9-]{1,64}$/);
 
+/**
+ * Business limits of one order (a 400 naming the field above them): enough for any household order,
+ * too little for one request (or a few, under the per-caller rate limit) to reserve a sku's whole stock.
+ */
+export const ORDER_LIMITS = { maxLines: 20, maxQuantityPerLine: 100 } as const;
+
 export const placeOrderBody = z
   .object({
     items: z
-      .array(z.object({ sku, quantity: z.number().int().min(1).max(1000) }).strict())
+      .array(
+        z
+          .object({
+            sku,
+            quantity: z.number().int().min(1).max(ORDER_LIMITS.maxQuantityPerLine).describe(`units of the sku, 1 to ${ORDER_LIMITS.maxQuantityPerLine}`),
+          })
+          .strict(),
+      )
       .min(1)
-      .max(50),
+      .max(ORDER_LIMITS.maxLines)
+      .describe(`1 to ${ORDER_LIMITS.maxLines} lines`),
     address: storableText(1, 200),
   })
   .strict()

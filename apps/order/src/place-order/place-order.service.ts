@@ -37,12 +37,18 @@ function isUniqueViolation(error: unknown): boolean {
 
 /**
  * Creates the order PENDING and, in the same transaction, the OrderPlaced event that starts the saga
- * and the idempotency key if the client sent one; a repeat of the key returns the first order.
+ * and the idempotency key if the client sent one; a repeat of the key (by the same customer) returns the first order.
  */
-export async function placeOrder(ctx: ServiceContext<OrderEnv>, delivery: Dependency, body: PlaceOrderBody, key?: string): Promise<PlacedOrder> {
+export async function placeOrder(
+  ctx: ServiceContext<OrderEnv>,
+  delivery: Dependency,
+  customer: string,
+  body: PlaceOrderBody,
+  key?: string,
+): Promise<PlacedOrder> {
   const hash = requestHash(body);
   if (key) {
-    const prior = await idempotencyKeys.find(ctx.pool, key);
+    const prior = await idempotencyKeys.find(ctx.pool, customer, key);
     if (prior) return replay(prior, hash);
   }
   const fee = await quoteDeliveryFee(delivery, body.address, ctx.env.FALLBACK_DELIVERY_FEE);
@@ -50,14 +56,14 @@ export async function placeOrder(ctx: ServiceContext<OrderEnv>, delivery: Depend
   let order: Order;
   try {
     order = await withTransaction(ctx.pool, async (tx) => {
-      const written = await orders.insert(tx, { id, items: body.items, address: body.address, fee: fee.amount, feeSource: fee.source });
-      if (key) await idempotencyKeys.insert(tx, key, hash, id);
+      const written = await orders.insert(tx, { id, customer, items: body.items, address: body.address, fee: fee.amount, feeSource: fee.source });
+      if (key) await idempotencyKeys.insert(tx, customer, key, hash, id);
       await ctx.publish(tx, 'order.events', 'OrderPlaced', id, { orderId: id, items: body.items, address: body.address });
       return written;
     });
   } catch (error) {
     // A concurrent request with the same key committed first: answer as its retry.
-    const prior = key && isUniqueViolation(error) ? await idempotencyKeys.find(ctx.pool, key) : undefined;
+    const prior = key && isUniqueViolation(error) ? await idempotencyKeys.find(ctx.pool, customer, key) : undefined;
     if (prior) return replay(prior, hash);
     throw error;
   }

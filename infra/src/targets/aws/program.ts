@@ -7,6 +7,8 @@ import { awsTags, k8sLabels, PLATFORM, type Env } from '../../config/context.ts'
 import type { CloudServiceSpec } from '../../config/services.ts';
 import { LoadBalancerController } from '../../ingress/load-balancer-controller.ts';
 import { PublicIngress } from '../../ingress/public-ingress.ts';
+import { ApiIdentity } from '../../ingress/api-identity.ts';
+import { ApiWebAcl } from '../../ingress/web-acl.ts';
 import { Topics } from '../../kafka/topics.ts';
 import { admitCallers, inClusterUrl } from '../../service/calls.ts';
 import type { ContractOutputs } from '../../config/outputs.ts';
@@ -35,7 +37,8 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     clusterName: platform.clusterName, region: config.region, oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     tags: awsTags(env, PLATFORM), labels: k8sLabels(env, PLATFORM),
   };
-  const controller = shared ? undefined : new LoadBalancerController(`${env.stack}-alb-controller`, { ...controllerArgs, vpcId: platform.vpcId }, opts);
+  // wafv2: the public ingress attaches the stack's web ACL (rate-based rule) to its load balancer.
+  const controller = shared ? undefined : new LoadBalancerController(`${env.stack}-alb-controller`, { ...controllerArgs, vpcId: platform.vpcId, wafv2: true }, opts);
   if (!shared) {
     // The HPAs add pods; the autoscaler adds the nodes they need, up to the node group's max.
     nodeAutoscaler(`${env.stack}-node-autoscaler`, controllerArgs, opts);
@@ -54,8 +57,10 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
     settings: config.kafka.topics,
   }, opts);
 
+  // The stack's own identity provider: customers and operators sign in there; every service verifies its tokens.
+  const identity = new ApiIdentity(`${env.stack}-identity`, { region: config.region, protect: protectData(config), tags: awsTags(env, PLATFORM) }, opts);
   const host = {
-    env, region: config.region, prefix, database: config.database, protect: protectData(config),
+    env, region: config.region, prefix, database: config.database, protect: protectData(config), auth: identity.auth,
     vpcId: platform.vpcId, dataSubnetGroupName: platform.dataSubnetGroupName, clusterSecurityGroupId: platform.clusterSecurityGroupId,
     oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,
@@ -83,6 +88,8 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
       const ingress = new PublicIngress(`${env.stack}-${p.service.name}-public`, {
         host: config.ingress.host, zoneId: config.ingress.zoneId, namespace: svc.namespace, serviceName: p.service.name,
         vpcId: platform.vpcId, podSecurityGroupId: svc.podSecurityGroupId, port: p.service.port, healthCheckPath: p.service.http.readiness,
+        paths: p.service.http.publicPaths,
+        webAclArn: new ApiWebAcl(`${env.stack}-${p.service.name}-waf`, { tags: awsTags(env, owner) }, opts).arn,
         tags: awsTags(env, owner), labels: k8sLabels(env, owner), controller,
       }, opts);
       return [p.service.name, ingress.url] as const;
@@ -98,6 +105,8 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   return {
     ...contract,
     environment: env.environment,
+    // Where customers and operators sign in (operators: the `operator` group); the API verifies its tokens.
+    identity: { issuer: identity.auth.issuer, clientId: identity.auth.audience, userPoolId: identity.userPoolId },
     platform: shared ? undefined : Object.fromEntries(PLATFORM_KEYS.map((k) => [k, platform[k]])),
     topics: topics.arns,
     services: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {

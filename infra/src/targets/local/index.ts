@@ -5,7 +5,9 @@ import { localStackConfigSchema } from './config.ts';
 import { LocalService } from './local-service.ts';
 import { localArtifacts } from './artifacts.ts';
 import { resolveLocalStack } from './spec.ts';
-import { repoRoot } from './paths.ts';
+import { issuerDir, repoRoot } from './paths.ts';
+import { DevIssuer } from '@msa/service-kit/dev-issuer';
+import { LocalDevIssuer } from './providers/dev-issuer.ts';
 import type { ContractOutputs } from '../../config/outputs.ts';
 import type { KafkaTopic } from './providers/kafka-topic.ts';
 import { LocalFile } from './providers/local-file.ts';
@@ -26,6 +28,11 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
   // The processes run each service's released artifact, or else its working tree's build.
   const artifacts = await localArtifacts(stack, config, catalog, repoRoot);
   const spec = resolveLocalStack(stack, config, catalog, repoRoot, artifacts);
+  // The stack's token issuer: its key pair is made once and kept (private) under the stack's folder;
+  // the services read its JWKS file (AUTH_JWKS), `npm run token` signs with its key. Opened here so the
+  // file exists before any process starts; the resource removes it when the stack is destroyed.
+  DevIssuer.open(issuerDir(stack, repoRoot), stack);
+  new LocalDevIssuer(`${stack}-issuer`, { dir: issuerDir(stack, repoRoot), stack });
 
   // First every service's database and topics, then its processes: a consumer's processes wait
   // for the topics it consumes, which its producer's component owns.

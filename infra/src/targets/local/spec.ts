@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { launchSpec } from '@msa/service-kit/launch';
+import { devIssuerAuth } from '@msa/service-kit/dev-issuer';
 import { databaseName, deadLetterTopic, serviceEnv, topicName, type Catalog, type Prefixes, type Service } from '@msa/catalog';
 import { StackConfigError, type ConfigProblem } from '../../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
-import { stackRuntimeDir } from './paths.ts';
+import { issuerDir, stackRuntimeDir } from './paths.ts';
 import type { LocalArtifact } from './artifacts.ts';
 
 /** The version a service runs when the stack's msa:releases does not name one. */
@@ -88,6 +89,8 @@ export function resolveLocalStack(
   const urlOf = (s: Service) => `http://127.0.0.1:${s.port + local.portOffset}`;
   const prefixes: Prefixes = { topic: local.topicPrefix, database: local.namePrefix };
   const topicNames = Object.fromEntries(catalog.topics.map((t) => [t, topicName(prefixes.topic, t)]));
+  // Each local stack has its own dev issuer (deployLocal creates its keys): `npm run token` mints for it.
+  const auth = devIssuerAuth(issuerDir(stack, repoRoot), stack);
   const services = catalog.services.map((service): LocalServiceSpec => {
     const release = releases[service.name];
     const dbName = databaseName(service, prefixes);
@@ -110,6 +113,7 @@ export function resolveLocalStack(
         port: service.port + local.portOffset,
         calleeUrl: (name) => urlOf(catalog.byName(name)),
         otlpEndpoint: local.tracing.otlpEndpoint ?? undefined,
+        auth,
       }),
       readinessPath: service.http.readiness,
       metricsPath: service.http.metrics,

@@ -33,13 +33,22 @@ export function serviceEnvSchema() {
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http(s) URL such as http://127.0.0.1:4318' }).optional(),
     /** The share of new traces recorded, 0..1 (parent-based: a request's caller decides for its trace). */
     OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+    // Who may call: every service verifies bearer tokens against one issuer (README, "Security").
+    /** The `iss` every token must carry: the stack's identity provider (Cognito, or the local stack's dev issuer). */
+    AUTH_ISSUER: z.string().min(1),
+    /** The `aud` (or Cognito's `client_id`) every token must carry: the API's client. */
+    AUTH_AUDIENCE: z.string().min(1),
+    /** Where the issuer's public keys are: an https:// JWKS URL, or an absolute path to a JWKS file. */
+    AUTH_JWKS: z.string().regex(/^(https?:\/\/|\/)/, 'an http(s):// JWKS URL or an absolute path to a JWKS file'),
+    /** The claim that lists a caller's roles (`roles` from the dev issuer, `cognito:groups` from Cognito). */
+    AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
   });
 }
 
 /** The variables serviceEnv sets (without the callees'): a stack's config may not override them. */
 export const SERVICE_ENV_NAMES: ReadonlySet<string> = new Set(Object.keys(serviceEnvSchema().shape));
 
-export interface ServiceEnvOptions {
+export interface ServiceEnvOptions<A = string> {
   prefixes: Pick<Prefixes, 'topic'>;
   /** The release's version (msa:releases.<svc>.version), or the target's default; none: the service reports its package's. */
   version?: string;
@@ -51,13 +60,28 @@ export interface ServiceEnvOptions {
   otlpEndpoint?: string;
   /** The share of new traces recorded; the kit's default (all) when left out. */
   traceSampleRatio?: number;
+  /** The environment's token issuer: every target names one, so no service runs without authentication. */
+  auth: ServiceAuth<A>;
+}
+
+/**
+ * The identity provider a target gives its services (serviceEnv's AUTH_* variables). A cloud target
+ * knows its values only once they are created: A is then its deferred value type (a Pulumi Output).
+ */
+export interface ServiceAuth<A = string> {
+  issuer: A;
+  audience: A;
+  /** An http(s):// JWKS URL or an absolute path to a JWKS file. */
+  jwks: A;
+  /** The claim listing roles; default `roles`. */
+  rolesClaim?: string;
 }
 
 /**
  * What a launcher (cloud pod, local stack, system tests) tells a service about itself, resolved from
  * the catalog for one environment: a service reads these and never its service.yaml.
  */
-export function serviceEnv(service: ServiceEntry, o: ServiceEnvOptions): Record<string, string> {
+export function serviceEnv<A = string>(service: ServiceEntry, o: ServiceEnvOptions<A>): Record<string, string | A> {
   return {
     SERVICE_NAME: service.name,
     ...(o.version !== undefined ? { [VERSION_ENV]: o.version } : {}),
@@ -74,6 +98,10 @@ export function serviceEnv(service: ServiceEntry, o: ServiceEnvOptions): Record<
     MIGRATIONS_DIR: service.database.migrations,
     ...(o.otlpEndpoint !== undefined ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.otlpEndpoint } : {}),
     ...(o.traceSampleRatio !== undefined ? { OTEL_TRACES_SAMPLER_ARG: String(o.traceSampleRatio) } : {}),
+    AUTH_ISSUER: o.auth.issuer,
+    AUTH_AUDIENCE: o.auth.audience,
+    AUTH_JWKS: o.auth.jwks,
+    ...(o.auth.rolesClaim ? { AUTH_ROLES_CLAIM: o.auth.rolesClaim } : {}),
     ...Object.fromEntries(service.calls.map((callee) => [calleeEnvVar(callee), o.calleeUrl(callee)])),
   };
 }

@@ -35,6 +35,13 @@ export const baseEnvSchema = serviceEnvSchema().extend({
   CONSUMER_RETRY_BASE_MS: z.coerce.number().int().min(0).default(100),
   /** Consumer: the cap on the backoff between attempts, and between restarts of a consumer that died. */
   CONSUMER_RETRY_MAX_MS: z.coerce.number().int().positive().default(5_000),
+  /** Requests one caller (token subject, else client IP) may send to the API's protected routes per window. */
+  RATE_LIMIT_MAX: z.coerce.number().int().positive().default(300),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /** How long one /readyz result answers probes (and /metrics scrapes) before the checks run again. */
+  READINESS_CACHE_MS: z.coerce.number().int().min(0).default(1_000),
+  /** Readiness asks the broker for metadata at most this often (never a forced refresh per probe). */
+  KAFKA_READINESS_MAX_AGE_MS: z.coerce.number().int().positive().default(5_000),
   ...outboxEnvShape,
 });
 

@@ -9,7 +9,9 @@ import { installNotFoundHandler } from './method-not-allowed.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { withErrorResponses } from './responses.ts';
-import { evaluateReadiness, type Check } from './readiness.ts';
+import { evaluateReadiness, type Check, type ReadinessReport } from './readiness.ts';
+import { installAuth, type AuthOptions } from './auth.ts';
+import { BEARER_SCHEME } from './responses.ts';
 
 export type { Check } from './readiness.ts';
 
@@ -27,6 +29,10 @@ export interface HttpAppOptions {
   tracing?: Tracing;
   /** Largest request body accepted, in bytes (413 above it); sized to what the service's operations need. */
   bodyLimit?: number;
+  /** Token verification and per-caller limits for routes that declare `config.access`. */
+  auth: AuthOptions;
+  /** How long one readiness result answers probes and scrapes (checks run at most once per period). */
+  readinessCacheMs?: number;
 }
 
 // Far above what any operation here takes (an order of 50 items is under 10 KiB), far below Fastify's 1 MiB.
@@ -64,8 +70,13 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     if (draining) reply.header('connection', 'close');
   });
   await app.register(swagger, {
-    openapi: { openapi: '3.1.0', info: { title: opts.service, version: opts.version, description: opts.description } },
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: opts.service, version: opts.version, description: opts.description },
+      components: { securitySchemes: { [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
   });
+  await installAuth(app as unknown as FastifyInstance, opts.auth);
 
   app.addHook('onResponse', async (req, reply) => {
     opts.metrics.httpDuration.observe(
@@ -76,7 +87,17 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
 
   const hidden = { schema: { hide: true } };
   app.get(opts.paths.health, hidden, async () => ({ status: 'ok', service: opts.service }));
-  const readiness = () => evaluateReadiness(opts.readinessChecks, opts.isShuttingDown(), opts.metrics, opts.log);
+  // Probes are cheap: one evaluation (a query, a metadata look-up) answers every probe and scrape for
+  // readinessCacheMs, and concurrent probes share the one in flight. Shutting down is never cached.
+  let last: { at: number; shuttingDown: boolean; report: Promise<ReadinessReport> } | undefined;
+  const readiness = () => {
+    const shuttingDown = opts.isShuttingDown();
+    const now = performance.now();
+    if (!last || last.shuttingDown !== shuttingDown || now - last.at >= (opts.readinessCacheMs ?? 1_000)) {
+      last = { at: now, shuttingDown, report: evaluateReadiness(opts.readinessChecks, shuttingDown, opts.metrics, opts.log) };
+    }
+    return last.report;
+  };
   app.get(opts.paths.readiness, hidden, async (_req, reply) => {
     const report = await readiness();
     reply.status(report.ready ? 200 : 503);

@@ -47,7 +47,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return;
   }
   if (error instanceof DomainError) {
-    sendProblem(reply, problem(error.status, error.code, titleOf(error.status), error.message, { instance, ...(error.fields ? { fields: error.fields } : {}) }));
+    sendProblem(reply, problem(error.status, error.code, titleOf(error.status), error.message, { instance, ...(error.fields ? { fields: error.fields } : {}) }), error.headers);
     return;
   }
   if (isDatabaseUnavailable(error)) {

@@ -7,6 +7,8 @@ export class DomainError extends Error {
   readonly status: number;
   readonly details?: unknown;
   readonly fields?: { field: string; message: string }[];
+  /** Response headers the status calls for (WWW-Authenticate on a 401). */
+  headers?: Record<string, string>;
   constructor(code: string, status: number, message: string, details?: unknown, fields?: { field: string; message: string }[]) {
     super(message);
     this.name = 'DomainError';
@@ -42,5 +44,28 @@ export class ServiceUnavailableError extends DomainError {
   constructor(message: string, retryAfterSeconds = 5) {
     super('SERVICE_UNAVAILABLE', 503, message);
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** No valid bearer token: the caller must (re)authenticate. */
+export class UnauthorizedError extends DomainError {
+  constructor(message: string) {
+    super('UNAUTHENTICATED', 401, message, undefined, [{ field: 'headers.authorization', message }]);
+    this.headers = { 'www-authenticate': 'Bearer' };
+  }
+}
+
+/** The caller is known but lacks the role the operation needs. */
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super('FORBIDDEN', 403, message);
+  }
+}
+
+/** The caller sent more requests than its limit allows in the window; Retry-After says when to come back. */
+export class TooManyRequestsError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super('RATE_LIMITED', 429, `too many requests from this caller; retry in ${retryAfterSeconds} s`);
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
   }
 }

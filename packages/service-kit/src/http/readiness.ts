@@ -7,9 +7,14 @@ export interface Check {
   check: () => Promise<void | string>;
   /** false: a failure degrades the service but leaves it ready to serve its HTTP API. Default true. */
   required?: boolean;
-  /** The state shown when check throws or times out, instead of the driver's message. Without it, the
-   *  error's own message is shown: only for checks that throw states worded for people (the outbox's). */
+  /** The state shown when check throws or times out (default `unavailable`). A driver's message is never
+   *  shown (it may name hosts, users or SQL); only a CheckStateError's, worded for people (the outbox's). */
   failedState?: string;
+}
+
+/** A failed check's state worded for people ("stalled: ..."): the one error whose message /readyz shows. */
+export class CheckStateError extends Error {
+  override name = 'CheckStateError';
 }
 
 export type ReadinessStatus = 'ok' | 'degraded' | 'unavailable';
@@ -32,7 +37,7 @@ async function stateOf(c: Check, log: Logger): Promise<string> {
     return (await Promise.race([c.check(), timeout])) || 'ok';
   } catch (error) {
     log.debug({ err: error, check: c.name }, 'readiness check failed');
-    return c.failedState ?? (error instanceof Error ? error.message : 'unavailable');
+    return error instanceof CheckStateError ? error.message : (c.failedState ?? 'unavailable');
   } finally {
     clearTimeout(timer);
   }

@@ -1,5 +1,5 @@
 import type { Backlog, OutboxBacklog } from '../events/outbox-backlog.ts';
-import type { Check } from '../http/app.ts';
+import { CheckStateError, type Check } from '../http/readiness.ts';
 import type { FailureReason, RelayState } from './relay.ts';
 
 /** Readiness states of the outbox, as /readyz shows them when the check fails. */
@@ -46,10 +46,10 @@ export function relayReadiness(
       try {
         b = await backlog.read();
       } catch {
-        throw new Error('unknown: the outbox backlog cannot be read (database unreachable)');
+        throw new CheckStateError('unknown: the outbox backlog cannot be read (database unreachable)');
       }
       const { verdict, detail } = judgeOutbox(relay, b, maxAgeMs);
-      if (verdict !== 'ok') throw new Error(`${verdict}: ${detail}`);
+      if (verdict !== 'ok') throw new CheckStateError(`${verdict}: ${detail}`);
     },
   };
 }

@@ -18,6 +18,7 @@ import { IdempotentConsumer, type HandlerMap } from '../messaging/consumer.ts';
 import { ConsumerLag, registerLagGauge } from '../messaging/consumer-lag.ts';
 import { registerPoolGauges } from '../db/pool-metrics.ts';
 import { createProducer, type StringProducer } from '../messaging/kafka.ts';
+import { kafkaReadiness } from '../messaging/kafka-readiness.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { createTracing, enqueueContext, type Tracing } from '../tracing/index.ts';
 import { createOutboxParts } from './outbox-parts.ts';
@@ -148,6 +149,14 @@ export async function startService<E extends BaseEnv>(
     paths: { health: env.HEALTH_PATH, readiness: env.READINESS_PATH, metrics: env.METRICS_PATH, openapi: env.OPENAPI_PATH },
     isShuttingDown: () => shuttingDown,
     tracing,
+    auth: {
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      jwks: env.AUTH_JWKS,
+      rolesClaim: env.AUTH_ROLES_CLAIM,
+      rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
+    },
+    readinessCacheMs: env.READINESS_CACHE_MS,
     // Ready means "can serve its HTTP API", which needs the database. Kafka and the consumer only delay
     // events (the outbox keeps them): their absence degrades the service, it stays ready. A stalled
     // outbox (backlog older than OUTBOX_MAX_AGE_MS while this replica cannot publish) takes an internal
@@ -155,12 +164,7 @@ export async function startService<E extends BaseEnv>(
     // is exactly what its outbox is for (README, "Readiness").
     readinessChecks: [
       { name: 'database', failedState: 'unreachable', check: async () => void (await pool.query('SELECT 1')) },
-      {
-        name: 'kafka',
-        required: false,
-        failedState: 'unreachable',
-        check: async () => void (await producer.metadata({ topics: kafkaTopics, forceUpdate: true, retries: 0 })),
-      },
+      kafkaReadiness(producer, kafkaTopics, env.KAFKA_READINESS_MAX_AGE_MS),
       { ...outbox.readiness, required: !env.SERVICE_PUBLIC },
       ...(consumer ? [{ name: 'consumer', required: false, check: async () => consumer.state }] : []),
       ...(def.checks?.(ctx) ?? []),
