@@ -35,12 +35,16 @@ describe('two real deploys of two services into one local stack at once, from tw
     chmodSync(path.join(bare, 'hooks/pre-receive'), 0o755);
     const mainBefore = execFileSync('git', ['rev-parse', 'main'], { cwd: bare, encoding: 'utf8' }).trim();
     const backend = temp('msa-backend-');
+    // Their registry: one artifact store for both, as both push to one image registry in the cloud
+    // (each `pulumi up` runs every release of the stack, the other job's build too).
+    const registry = temp('msa-registry-');
     const stack = `preview-both-${process.pid}`;
     const job = (name: string): { ctx: PipelineContext; logs: string[] } => {
       const root = temp(`msa-${name}-`);
       execFileSync('git', ['clone', '--quiet', bare, root]);
       symlinkSync(path.join(repo, 'node_modules'), path.join(root, 'node_modules'));
       mkdirSync(path.join(root, '.local'), { recursive: true });
+      symlinkSync(registry, path.join(root, '.local/artifacts'));
       const logs: string[] = [];
       const ctx = createContext({ root, env: { PULUMI_BACKEND_URL: `file://${backend}` }, log: (l) => logs.push(l), smokeTimeoutMs: 90_000, lockTimeoutMs: 600_000, push: true });
       return { ctx, logs };
