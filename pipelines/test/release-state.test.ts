@@ -46,7 +46,10 @@ const noIdentity = { HOME: '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_
 
 describe('release state: one branch per stack, never main', () => {
   const saved = { ...process.env };
-  afterAll(() => Object.assign(process.env, saved));
+  afterAll(() => {
+    for (const key of Object.keys(noIdentity)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
 
   it('two jobs releasing two services into one stack at once both land, one commit each, while the remote refuses every push to main', async () => {
     Object.assign(process.env, noIdentity);
