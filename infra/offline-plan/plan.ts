@@ -1,5 +1,5 @@
 import type { Catalog } from '@msa/catalog';
-import { captureStack } from './capture.ts';
+import { captureStack, settle } from './capture.ts';
 import { mockId } from './mocks.ts';
 import { keySettings, shortType } from './settings.ts';
 
@@ -15,6 +15,8 @@ export interface PlanRow {
 export interface StackPlan {
   stack: string;
   rows: PlanRow[];
+  /** Catalog services left out of the stack for want of a release, each with how it gets there. */
+  unreleased: Record<string, string>;
 }
 
 /** What a stack would have, from the real program under mocks: no cloud, no credentials, no state. */
@@ -35,7 +37,8 @@ export async function planStack(stack: string, root: string, catalog: Catalog): 
       return { owner, kind: shortType(r.type), name, settings: keySettings(r, nameOf) };
     })
     .sort((a, b) => a.owner.localeCompare(b.owner) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
-  return { stack, rows };
+  const outputs = (await settle(capture.outputs ?? {})) as { unreleased?: Record<string, string> };
+  return { stack, rows, unreleased: outputs.unreleased ?? {} };
 }
 
 export interface PlanDiff {

@@ -14,6 +14,8 @@ export function renderPlan(plan: StackPlan): string {
     lines.push('', `${owner} (${rows.length})`);
     lines.push(...table(rows.map((r) => ['  ' + r.kind, r.name, settingsText(r.settings)])));
   }
+  const left = Object.entries(plan.unreleased ?? {});
+  if (left.length) lines.push('', `left out (${left.length})`, ...left.map(([service, why]) => `  ${service}: ${why}`));
   return lines.join('\n');
 }
 

@@ -28,11 +28,12 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
     if (config.target === 'local') return await deployLocal(config, catalog);
     if (config.target === 'registry') return deployRegistry({ stack, environment: 'registry' }, config, catalog);
     const aws = config;
-    const services = resolveCloudServices(stack, aws, catalog);
+    const { specs: services, unreleased } = resolveCloudServices(stack, aws, catalog);
+    for (const [name, why] of Object.entries(unreleased)) pulumi.log.info(`Stack "${stack}": ${name}: ${why}`);
     for (const name of Object.keys(aws.releases).filter((n) => !catalog.services.some((s) => s.name === n))) {
       pulumi.log.warn(`Stack "${stack}": msa:releases.${name} names no service in the catalog; it is ignored (remove it once the service is gone)`);
     }
-    return await deployAws({ stack, environment: aws.environment }, aws, catalog, services);
+    return { ...(await deployAws({ stack, environment: aws.environment }, aws, catalog, services)), unreleased };
   } catch (err) {
     // Config and catalog errors are written for the reader: the stack trace adds nothing.
     if (err instanceof StackConfigError || err instanceof CatalogError) Object.assign(err, { hideStack: true });

@@ -27,14 +27,6 @@ describe('bad input stops the program with a clear error and registers nothing',
     expect(c.resources).toEqual([]);
   });
 
-  it('a catalog service without an image names the release key and the stack', async () => {
-    const c = await capture('prod', { config: changed('prod', (cfg) => delete cfg['msa:releases'].order) });
-    expect(c.error).toBeInstanceOf(StackConfigError);
-    expect(c.error!.message).toContain('Stack "prod"');
-    expect(c.error!.message).toContain('msa:releases.order: missing');
-    expect(c.resources).toEqual([]);
-  });
-
   it('an image by tag outside dev must be pinned by digest', async () => {
     const c = await capture('staging', { config: changed('staging', (cfg) => (cfg['msa:releases'].inventory.image = 'registry.example/inventory:1.4.0')) });
     expect(c.error!.message).toContain('msa:releases.inventory.image');

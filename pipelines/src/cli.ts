@@ -7,6 +7,7 @@ import { buildCommand } from './commands/build.ts';
 import { cloneEnvCommand } from './commands/clone-env.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { destroyEnvCommand } from './commands/destroy-env.ts';
+import { materializeCommand } from './commands/materialize.ts';
 import { previewCommand } from './commands/preview.ts';
 import { promoteCommand } from './commands/promote.ts';
 import { rehearseCommand } from './commands/rehearse.ts';
@@ -14,6 +15,7 @@ import { rollbackCommand } from './commands/rollback.ts';
 import { statusCommand } from './commands/status.ts';
 import { openPullRequestsFromGithub, sweepCommand } from './commands/sweep.ts';
 import { smokeCommand } from './commands/smoke.ts';
+import { stageTestCommand } from './commands/stage-test.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -25,16 +27,18 @@ export function buildProgram(): Command {
   const program = new Command('pipeline')
     .description('The pipeline: what changed, build once, deploy and promote each service dev → test → staging → prod on its own.')
     .option('--root <dir>', 'repository root (default: found from the working directory)')
-    .option('--commit-state', 'commit the stack config and deployment log after each release change')
-    .option('--push', 'push those commits (rebasing onto others first); implies --commit-state')
+    .option('--commit-state', 'kept for old workflows: release state is always committed, to the branch deployments/<stack>')
+    .option('--push', 'read and write release state (branches deployments/<stack>) on the remote: --state-remote, or origin')
+    .option('--state-remote <remote>', 'the remote holding release state (default: origin with --push, else this repository)')
     .option('--smoke-timeout <seconds>', 'how long a smoke test waits for a service', int, 60)
     .option('--lock-timeout <seconds>', "how long a deploy waits for another update's stack lock", int, 1800)
     .showHelpAfterError();
 
   const ctx = (): PipelineContext => {
-    const o = program.opts<{ root?: string; commitState?: boolean; push?: boolean; smokeTimeout: number; lockTimeout: number }>();
+    const o = program.opts<{ root?: string; commitState?: boolean; push?: boolean; stateRemote?: string; smokeTimeout: number; lockTimeout: number }>();
     return createContext({
       root: o.root ?? findRepoRoot(),
+      ...(o.stateRemote ? { stateRemote: o.stateRemote } : {}),
       commit: Boolean(o.commitState || o.push),
       push: Boolean(o.push),
       smokeTimeoutMs: o.smokeTimeout * 1000,
@@ -92,13 +96,23 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('stage-test')
+    .description("the stage's behaviour tests: the three saga paths through the public API of the stack's services, timed; recorded for promote. They speak as a customer: a local stack's dev issuer signs their token; for a cloud stack set MSA_STAGE_TEST_TOKEN")
+    .requiredOption('--env <stack>', 'the stack')
+    .option('--path-timeout <seconds>', 'how long one saga path may take to end', int, 60)
+    .action(async (o: { env: string; pathTimeout: number }) => {
+      await stageTestCommand(ctx(), { env: o.env, timeoutMs: o.pathTimeout * 1000 });
+    });
+
+  program
     .command('promote [service]')
     .description('move the exact artifact that passed in --from into the next stage --to')
     .requiredOption('--from <stack>', 'the stage it passed in')
     .requiredOption('--to <stack>', 'the next stage')
     .option('--all', 'promote every service whose release passed in --from')
-    .action(async (service: string | undefined, o: { from: string; to: string; all?: boolean }) => {
-      await promoteCommand(ctx(), { ...(service ? { service } : {}), all: Boolean(o.all), from: o.from, to: o.to });
+    .option('--build-commit <sha>', "pin to this run's build (its build record): refuse unless --from runs exactly that artifact")
+    .action(async (service: string | undefined, o: { from: string; to: string; all?: boolean; buildCommit?: string }) => {
+      await promoteCommand(ctx(), { ...(service ? { service } : {}), all: Boolean(o.all), from: o.from, to: o.to, ...(o.buildCommit ? { buildCommit: o.buildCommit } : {}) });
     });
 
   program
@@ -119,6 +133,15 @@ export function buildProgram(): Command {
     .option('--no-up', 'only write the config')
     .action(async (o: { from: string; to: string; target?: string; up: boolean }) => {
       await cloneEnvCommand(ctx(), { from: o.from, to: o.to, up: o.up, ...(o.target ? { target: o.target } : {}) });
+    });
+
+  program
+    .command('materialize')
+    .description("write a stack's release state (branch deployments/<stack>) into Pulumi.<stack>.yaml, to rebuild it as it was")
+    .requiredOption('--env <stack>', 'the stack')
+    .option('--at <state-commit>', 'a commit of deployments/<stack> (default: its newest)')
+    .action(async (o: { env: string; at?: string }) => {
+      await materializeCommand(ctx(), { env: o.env, ...(o.at ? { at: o.at } : {}) });
     });
 
   program
@@ -152,12 +175,11 @@ export function buildProgram(): Command {
   program
     .command('status')
     .description('every environment by every service: version, when, which commit, and drift from git')
-    .option('--ref <ref>', 'read release state from this commit', 'HEAD')
     .option('--stack <stack...>', 'only these stacks')
     .option('--json', 'print JSON')
     .option('--fail-on-drift', 'exit non-zero when a stack differs from git')
-    .action(async (o: { ref: string; stack?: string[]; json?: boolean; failOnDrift?: boolean }) => {
-      await statusCommand(ctx(), { ref: o.ref, ...(o.stack ? { stacks: o.stack } : {}), json: Boolean(o.json), failOnDrift: Boolean(o.failOnDrift) });
+    .action(async (o: { stack?: string[]; json?: boolean; failOnDrift?: boolean }) => {
+      await statusCommand(ctx(), { ...(o.stack ? { stacks: o.stack } : {}), json: Boolean(o.json), failOnDrift: Boolean(o.failOnDrift) });
     });
 
   program

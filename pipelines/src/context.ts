@@ -13,10 +13,12 @@ export interface PipelineContext {
   smokeTimeoutMs: number;
   /** How long a deploy waits for another update's lock on the stack. */
   lockTimeoutMs: number;
-  /** Commit the release state (config + deployment log) after each change. */
+  /** Kept for old callers: release state is always committed, to its own branch (release/store.ts). */
   commit: boolean;
-  /** Push those commits (rebasing onto what others pushed meanwhile). */
+  /** Release state is read from and written to the remote `stateRemote` (origin unless named). */
   push: boolean;
+  /** The remote holding release state (branches deployments/<stack>); undefined: this repository's own refs. */
+  stateRemote: string | undefined;
   now(): Date;
 }
 
@@ -29,6 +31,7 @@ export interface ContextOptions {
   lockTimeoutMs?: number;
   commit?: boolean;
   push?: boolean;
+  stateRemote?: string;
 }
 
 export function createContext(opts: ContextOptions): PipelineContext {
@@ -43,6 +46,7 @@ export function createContext(opts: ContextOptions): PipelineContext {
     lockTimeoutMs: opts.lockTimeoutMs ?? 30 * 60_000,
     commit: opts.commit ?? false,
     push: opts.push ?? false,
+    stateRemote: opts.stateRemote ?? (opts.push ? 'origin' : undefined),
     now: () => new Date(),
   };
 }

@@ -112,15 +112,13 @@ describe('affected: which services a change touches', () => {
     expect(result.stacks).toEqual([{ name: 'dev', reasons: ["the local target's code changed"] }]);
   });
 
-  it('selects only the services whose release changed in a stack config, and the stack for preview', async () => {
+  it('releases no service when release state in a stack config changes (a release must not start another); previews the stack', async () => {
     const repo = monorepo();
     const base = repo.head();
     repo.write('Pulumi.dev.yaml', releasesYaml({ order: 'v2', inventory: 'v1' }, '  msa:nodeSize: small\n'));
     repo.commit('release order v2 to dev');
     const result = await computeAffected({ root: repo.root, base });
-    expect(result.services).toEqual([
-      { name: 'order', reasons: [{ kind: 'release', detail: 'Pulumi.dev.yaml: msa:releases.order release v1 → v2' }] },
-    ]);
+    expect(result.services).toEqual([]);
     expect(result.stacks).toEqual([{ name: 'dev', reasons: ['Pulumi.dev.yaml changed'] }]);
   });
 

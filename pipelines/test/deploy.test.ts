@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { artifactDigest } from '@msa/service-kit/artifact';
 import { buildCommand } from '../src/commands/build.ts';
 import { deployCommand } from '../src/commands/deploy.ts';
-import { readDeployments } from '../src/records/deployments.ts';
 import { DeployFailedError } from '../src/release/apply.ts';
 import { StackConfig } from '@msa/stack-driver';
-import { bumpVersion, useStackFixtures } from './support/stack-fixture.ts';
+import { bumpVersion, stateOf, useStackFixtures } from './support/stack-fixture.ts';
 
 const { fixture, server: releaseServer } = useStackFixtures();
 
@@ -45,7 +44,7 @@ describe('build', { timeout: 120_000 }, () => {
 });
 
 describe('deploy', { timeout: 120_000 }, () => {
-  it('sets the release in the stack config (comments kept), runs pulumi up, smoke-tests, records and commits', async () => {
+  it('sets the release in the stack config (comments kept), runs pulumi up, smoke-tests, and records it as one commit of deployments/dev, not of main', async () => {
     const f = fixture();
     const build = await buildCommand(f.ctx, { service: 'order' });
     const outcome = await deployCommand(f.ctx, { service: 'order', env: 'dev' });
@@ -56,9 +55,11 @@ describe('deploy', { timeout: 120_000 }, () => {
     const outputs = await f.ctx.pulumi.outputs('dev');
     expect((outputs!.releases as Record<string, { image: string }>).order!.image).toBe(build.image);
     expect(releaseServer().hits).toContain(`/order/${build.version}/healthz`);
-    expect(readDeployments(f.repo.root, 'dev').map((r) => [r.service, r.kind, r.result])).toEqual([['order', 'deploy', 'passed']]);
-    expect(f.repo.git('log', '-1', '--format=%s').trim()).toBe(`release(dev): order ${build.version}`);
-    expect(f.repo.git('status', '--porcelain', '--', 'Pulumi.dev.yaml', 'deployments')).toBe('');
+    const state = await stateOf(f, 'dev');
+    expect(state.records.map((r) => [r.service, r.kind, r.result])).toEqual([['order', 'deploy', 'passed']]);
+    expect(state.releases.order).toEqual({ version: build.version, image: build.image, commit: build.commit });
+    expect(f.repo.git('log', '--format=%s', 'deployments/dev').trim().split('\n')).toEqual([`release(dev): order ${build.version}`]);
+    expect(f.repo.git('log', '-1', '--format=%s', 'main').trim()).toBe('fixture');
   });
 
   it('refuses to put a build straight into a later stage', async () => {
@@ -81,7 +82,7 @@ describe('deploy', { timeout: 120_000 }, () => {
     expect(StackConfig.load(f.repo.root, 'dev').release('order')!.image).toBe(good.image);
     const outputs = await f.ctx.pulumi.outputs('dev');
     expect((outputs!.releases as Record<string, { image: string }>).order!.image).toBe(good.image);
-    const log = readDeployments(f.repo.root, 'dev');
+    const log = (await stateOf(f, 'dev')).records;
     expect(log.map((r) => [r.release.version, r.result])).toEqual([
       [good.version, 'passed'],
       [bad.version, 'rolled-back'],

@@ -12,6 +12,7 @@ import { previewCommand } from '../src/commands/preview.ts';
 import { DriftError, statusCommand } from '../src/commands/status.ts';
 import { sweepCommand } from '../src/commands/sweep.ts';
 import { StackConfig } from '@msa/stack-driver';
+import { releaseStore } from '../src/release/state.ts';
 import { useStackFixtures } from './support/stack-fixture.ts';
 
 const { fixture } = useStackFixtures();
@@ -45,10 +46,10 @@ describe('status: every environment by every service, and drift from git', { tim
     const f = fixture();
     await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
-    const dev = StackConfig.load(f.repo.root, 'dev');
-    dev.setRelease('order', { version: '0.9.0', image: `local/msa/order@sha256:${'9'.repeat(64)}`, commit: 'abcdef0' });
-    dev.save();
-    f.repo.commit('hand edit: order 0.9.0 in dev, never deployed');
+    // A hand edit of dev's release state (branch deployments/dev): order 0.9.0, never deployed.
+    await releaseStore(f.ctx).update('dev', 'hand edit: order 0.9.0 in dev, never deployed', (s) => {
+      s.releases.order = { version: '0.9.0', image: `local/msa/order@sha256:${'9'.repeat(64)}`, commit: 'abcdef0' };
+    });
     const status = await statusCommand(f.ctx, { stacks: ['dev'] });
     expect(status.drifted).toEqual([
       { stack: 'dev', service: 'order', detail: expect.stringMatching(/^git says 0\.9\.0 \(local\/msa\/order@sha256:9{64}\), the stack runs 0\.1\.0-[0-9a-f]{7} \(local\/msa\/order@sha256:[0-9a-f]{64}\)$/) },
@@ -62,7 +63,8 @@ describe('status: every environment by every service, and drift from git', { tim
     await expect(statusCommand(f.ctx, { stacks: ['staging'], failOnDrift: true })).rejects.toThrow(
       'staging/order: cannot tell: stack not reachable or never updated',
     );
-    // Status reads git, not the working tree: an uncommitted edit does not count.
+    // Status reads the release state in git, not the checkout's config: an edit there does not count.
+    const dev = StackConfig.load(f.repo.root, 'dev');
     dev.setRelease('order', { version: '0.8.0', image: `local/msa/order@sha256:${'8'.repeat(64)}`, commit: 'abcdef0' });
     dev.save();
     expect((await statusCommand(f.ctx, { stacks: ['dev'] })).stacks[0]!.services.find((s) => s.service === 'order')!.release!.version).toBe('0.9.0');

@@ -4,9 +4,9 @@ import { deployCommand } from '../src/commands/deploy.ts';
 import { promoteCommand, PromotionRefused } from '../src/commands/promote.ts';
 import { rollbackCommand } from '../src/commands/rollback.ts';
 import { smokeCommand } from '../src/commands/smoke.ts';
-import { readDeployments } from '../src/records/deployments.ts';
 import { StackConfig } from '@msa/stack-driver';
-import { bumpVersion, useStackFixtures } from './support/stack-fixture.ts';
+import { releaseStore } from '../src/release/state.ts';
+import { bumpVersion, stateOf, useStackFixtures } from './support/stack-fixture.ts';
 
 const { fixture, server: releaseServer } = useStackFixtures();
 
@@ -23,7 +23,7 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
       'Promotion refused: "local" is not a stage of the promotion chain',
     );
     await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(
-      'Promotion refused: order has no release in dev (Pulumi.dev.yaml msa:releases.order)',
+      'Promotion refused: order has no release in dev (release state deployments/dev)',
     );
     expect(f.repo.git('status', '--porcelain').trim()).toBe('');
   });
@@ -50,12 +50,32 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     await promoteCommand(f.ctx, { service: 'order', from: 'test', to: 'staging' });
     await promoteCommand(f.ctx, { service: 'order', from: 'staging', to: 'prod' });
     for (const stack of ['dev', 'test', 'staging', 'prod']) {
-      expect(StackConfig.load(f.repo.root, stack).release('order')!.image, stack).toBe(build.image);
+      expect((await stateOf(f, stack)).releases['order']!.image, stack).toBe(build.image);
       const outputs = await f.ctx.pulumi.outputs(stack);
       expect((outputs!.releases as Record<string, { image: string }>).order!.image, stack).toBe(build.image);
     }
-    expect(readDeployments(f.repo.root, 'prod')).toMatchObject([{ kind: 'promote', from: 'staging', result: 'passed', release: { image: build.image } }]);
-    expect(StackConfig.load(f.repo.root, 'prod').release('inventory')).toBeUndefined();
+    expect((await stateOf(f, 'prod')).records).toMatchObject([{ kind: 'promote', from: 'staging', result: 'passed', release: { image: build.image } }]);
+    expect((await stateOf(f, 'prod')).releases['inventory']).toBeUndefined();
+  });
+
+  it("promotes only its own run's build: refused when the previous stage runs another run's build since", async () => {
+    const f = fixture();
+    // Run A builds and deploys v1 to dev; before A's promotion, run B deploys its v2 to dev.
+    const a = await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev', commit: a.commit });
+    bumpVersion(f, 'order', '0.2.0');
+    const b = await buildCommand(f.ctx, { service: 'order' });
+    await deployCommand(f.ctx, { service: 'order', env: 'dev', commit: b.commit });
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test', buildCommit: a.commit })).rejects.toThrow(
+      new RegExp(`dev runs order ${b.version} \\(${b.image}, built from ${b.commit.slice(0, 10)}\\), not this run's build ${a.version} \\(${a.image}, from ${a.commit.slice(0, 10)}\\)`),
+    );
+    expect((await stateOf(f, 'test')).releases.order).toBeUndefined();
+    // B's own promotion moves B's build, with B's build record as the release.
+    const outcome = await promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test', buildCommit: b.commit });
+    expect(outcome!.changes).toEqual([{ service: 'order', release: { version: b.version, image: b.image, commit: b.commit } }]);
+    expect((await stateOf(f, 'test')).releases.order!.image).toBe(b.image);
+    // A build that never existed on this runner is named, not guessed.
+    await expect(promoteCommand(f.ctx, { service: 'order', from: 'test', to: 'staging', buildCommit: 'f'.repeat(40) })).rejects.toThrow(/No build of order at commit ffffffffffff/);
   });
 
   it('refuses to promote from a stage whose stack runs something other than what git says (drift)', async () => {
@@ -65,10 +85,10 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
     bumpVersion(f, 'order', '0.2.0');
     await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
-    // Someone puts v1 back into git by hand without deploying it: dev still runs 0.2.0.
-    const dev = StackConfig.load(f.repo.root, 'dev');
-    dev.setRelease('order', { version: v1.version, image: v1.image, commit: v1.commit });
-    dev.save();
+    // Someone puts v1 back into dev's release state by hand without deploying it: dev still runs 0.2.0.
+    await releaseStore(f.ctx).update('dev', 'hand edit', (s) => {
+      s.releases.order = { version: v1.version, image: v1.image, commit: v1.commit };
+    });
     await expect(promoteCommand(f.ctx, { service: 'order', from: 'dev', to: 'test' })).rejects.toThrow(
       /dev runs 0\.2\.0-[0-9a-f]{7} \(local\/msa\/order@sha256:[0-9a-f]{64}\) for order, not 0\.1\.0-[0-9a-f]{7} \(.*\) as git says; the stack has drifted/,
     );
@@ -108,7 +128,7 @@ describe('promote: only the artifact that passed moves on, one stage at a time',
       ['inventory', inventory.image],
       ['order', order.image],
     ]);
-    expect(Object.keys(StackConfig.load(f.repo.root, 'test').releases()).sort()).toEqual(['inventory', 'order']);
+    expect(Object.keys((await stateOf(f, 'test')).releases).sort()).toEqual(['inventory', 'order']);
   });
 });
 
@@ -120,10 +140,10 @@ describe('rollback', { timeout: 180_000 }, () => {
     bumpVersion(f, 'order', '0.2.0');
     const v2 = await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });
-    expect(StackConfig.load(f.repo.root, 'dev').release('order')!.version).toBe(v2.version);
+    expect((await stateOf(f, 'dev')).releases['order']!.version).toBe(v2.version);
     await rollbackCommand(f.ctx, { service: 'order', env: 'dev' });
-    expect(StackConfig.load(f.repo.root, 'dev').release('order')!.image).toBe(v1.image);
-    expect(readDeployments(f.repo.root, 'dev').at(-1)).toMatchObject({ kind: 'rollback', result: 'passed', release: { version: v1.version } });
+    expect((await stateOf(f, 'dev')).releases['order']!.image).toBe(v1.image);
+    expect((await stateOf(f, 'dev')).records.at(-1)).toMatchObject({ kind: 'rollback', result: 'passed', release: { version: v1.version } });
     await expect(rollbackCommand(f.ctx, { service: 'order', env: 'dev', to: '7.7.7' })).rejects.toThrow(
       `No release of order to roll back to in dev matching "7.7.7": releases that passed there before: ${v2.version}`,
     );

@@ -11,7 +11,7 @@ import { deployCommand } from '../src/commands/deploy.ts';
 import { destroyEnvCommand } from '../src/commands/destroy-env.ts';
 import { rollbackCommand } from '../src/commands/rollback.ts';
 import { statusCommand } from '../src/commands/status.ts';
-import { StackConfig } from '@msa/stack-driver';
+import { releaseStore } from '../src/release/state.ts';
 import { PROMOTION_CHAIN } from '../src/stacks/chain.ts';
 import { ensurePulumiCli } from './support/stack-fixture.ts';
 
@@ -28,7 +28,7 @@ describe('rehearse on the real local stack', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  it('builds one service once and takes it dev → test → staging → prod through local clones, timing each step; then status, drift and rollback on a stand-in', { timeout: 900_000 }, async () => {
+  it('builds one service once and takes it dev → test → staging → prod through local clones, with the stage tests at each, timing each step and stage; then status, drift and rollback on a stand-in', { timeout: 900_000 }, async () => {
     ensurePulumiCli();
     const repo = findRepoRoot(import.meta.dirname);
     root = mkdtempSync(path.join(tmpdir(), 'msa-rehearsal-'));
@@ -53,20 +53,26 @@ describe('rehearse on the real local stack', () => {
       '- build',
       `${stands[0]} deploy`,
       `${stands[0]} smoke`,
-      ...stands.slice(1).flatMap((s) => [`${s} promote`, `${s} smoke`]),
+      `${stands[0]} stage tests`,
+      ...stands.slice(1).flatMap((s) => [`${s} promote`, `${s} smoke`, `${s} stage tests`]),
     ]);
     expect(timings.every((t) => t.ms > 0)).toBe(true);
     const version = /releasing \S+ (\S+) \(/.exec(logs.find((l) => l.startsWith(`${stands[0]}: releasing`))!)![1]!;
     for (const stand of stands) {
-      expect(logs, stand).toContain(`${stand}: ${service.name} ${version} deployed and passed its smoke test`);
+      expect(logs.some((l) => l.startsWith(`${stand}: ${service.name} ${version} deployed and passed its smoke test`)), stand).toBe(true);
+      // The black-box saga paths through the stand-in's public API, each timed.
+      const tests = logs.find((l) => l.startsWith(`${stand}: stage tests against http://127.0.0.1:`))!;
+      expect(tests, stand).toMatch(/all passed in \d+\.\d s/);
+      for (const path of ['confirmed', 'rejected', 'cancelled']) expect(tests, stand).toMatch(new RegExp(`│ ${path} +│ passed +│ \\d+\\.\\d\\d +│`));
     }
-    expect(logs.at(-1)).toMatch(new RegExp(`^Rehearsal of ${service.name}: lead time \\d+\\.\\d s from build to the last stage`));
+    const report = logs.at(-1)!;
+    expect(report).toMatch(new RegExp(`^Rehearsal of ${service.name}: lead time \\d+\\.\\d s from build to the last stage`));
+    expect(report).toContain('Time per stage');
+    for (const stand of stands.slice(1)) expect(report).toMatch(new RegExp(`│ ${stand} +│ promote, smoke, stage tests +│ \\d+\\.\\d\\d +│`));
 
-    // Status and drift on a real local stack: what git says against what the stand-in runs.
+    // Status and drift on a real local stack: what the release state says against what the stand-in runs.
     const dev = stands[0]!;
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
-    git('add', `Pulumi.${dev}.yaml`, `deployments/${dev}.jsonl`);
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', `release state of ${dev}`);
     const inSync = await statusCommand(ctx, { stacks: [dev] });
     expect(inSync.stacks[0]!.services.find((x) => x.service === service.name)).toMatchObject({ state: 'in-sync', release: { version } });
 
@@ -84,22 +90,22 @@ describe('rehearse on the real local stack', () => {
     expect(await running()).toBe(version);
     expect((await statusCommand(ctx, { stacks: [dev] })).drifted).toEqual([]);
 
-    // Someone writes another release into git without deploying it: drift, and --fail-on-drift says so.
-    const config = StackConfig.load(root, dev);
-    config.setRelease(service.name, { ...config.release(service.name)!, version: '0.0.1-hand-edited' });
-    config.save();
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-am', 'hand edit');
+    // Someone writes another release into its release state without deploying it: drift, and --fail-on-drift says so.
+    await releaseStore(ctx).update(dev, 'hand edit', (s) => {
+      s.releases[service.name] = { ...s.releases[service.name]!, version: '0.0.1-hand-edited' };
+    });
     await expect(statusCommand(ctx, { stacks: [dev], failOnDrift: true })).rejects.toThrow(
       `Drift between git and the stacks:\n  - ${dev}/${service.name}: git says 0.0.1-hand-edited`,
     );
 
     for (const stand of stands) await destroyEnvCommand(ctx, { stack: stand });
-    // The stand-ins are gone: no stack, no config file.
+    // The stand-ins are gone: no stack, no config file, no release state.
     const stacks = (await ctx.pulumi.stackNames()).map((s) => s.name);
     for (const stand of stands) {
       expect(stacks).not.toContain(stand);
       expect(existsSync(path.join(root, `Pulumi.${stand}.yaml`))).toBe(false);
     }
     expect(existsSync(path.join(root, `Pulumi.${dev}.yaml`))).toBe(false);
+    expect(git('for-each-ref', 'refs/heads/deployments/')).toBe('');
   });
 });

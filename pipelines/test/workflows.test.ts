@@ -98,20 +98,31 @@ describe('workflows: structure', () => {
     expect(builds(byFile('release-stage.yml'))).toEqual([]);
   });
 
-  it('give each stage its environment, then its tests, under one concurrency group of its stack and service', () => {
+  it("give each stage its environment, then its tests, one stack at a time, promoting only this run's build", () => {
     const stage = byFile('release-stage.yml');
     const { release, tests } = stage.jobs;
     expect(environmentOf(release!)).toBe('${{ inputs.stage }}');
     expect(needsOf(tests!)).toEqual(['release']);
-    for (const job of [release!, tests!]) expect(job.concurrency).toEqual({ group: 'deploy-${{ inputs.stage }}-${{ inputs.service }}', 'cancel-in-progress': false });
+    // One group per stack, never cancelling, every waiting release kept in order (not only the last one).
+    for (const job of [release!, tests!]) expect(job.concurrency).toEqual({ group: 'stack-${{ inputs.stage }}', 'cancel-in-progress': false, queue: 'max' });
     const runs = release!.steps!.filter((s) => s.run?.startsWith('npm run pipeline')).map((s) => [s.if, s.run!.trimEnd()]);
     expect(runs).toEqual([
       ["inputs.from == ''", 'npm run pipeline -- --push deploy "$SERVICE" --env "$STAGE" --build-commit "$COMMIT"'],
-      ["inputs.from != ''", 'npm run pipeline -- --push promote "$SERVICE" --from "$FROM" --to "$STAGE"'],
+      ["inputs.from != ''", 'npm run pipeline -- --push promote "$SERVICE" --from "$FROM" --to "$STAGE" --build-commit "$COMMIT"'],
     ]);
-    // Only the first stage takes the build record; the others promote what passed before them.
-    expect(release!.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.if).toBe("inputs.from == ''");
-    expect(tests!.steps!.at(-1)!.run!.trimEnd()).toBe('npm run pipeline -- --push smoke "$SERVICE" --env "$STAGE"');
+    for (const s of release!.steps!.filter((x) => x.run?.includes('--build-commit'))) expect(s.env?.COMMIT).toBe('${{ github.sha }}');
+    // Every stage has this run's build record: the first deploys it, the others pin their promotion to it.
+    const download = release!.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(download?.if).toBeUndefined();
+    expect(tests!.steps!.filter((s) => s.run?.startsWith('npm run pipeline')).map((s) => s.run!.trimEnd())).toEqual([
+      'npm run pipeline -- --push smoke "$SERVICE" --env "$STAGE"',
+      'npm run pipeline -- --push stage-test --env "$STAGE"',
+    ]);
+  });
+
+  it('run the manual promote and rollback in the same one-at-a-time group of the stack they change', () => {
+    expect(byFile('promote.yml').jobs.promote!.concurrency).toEqual({ group: 'stack-${{ inputs.to }}', 'cancel-in-progress': false, queue: 'max' });
+    expect(byFile('rollback.yml').jobs.rollback!.concurrency).toEqual({ group: 'stack-${{ inputs.env }}', 'cancel-in-progress': false, queue: 'max' });
   });
 
   it('release services independently: main fans out one release per affected service with fail-fast off', () => {
@@ -129,7 +140,7 @@ describe('workflows: structure', () => {
 
   it('point every command that reaches a stack at the shared Pulumi backend (a repository variable, not a secret)', () => {
     const stackSteps = allJobs.flatMap(({ w, id, job }) =>
-      (job.steps ?? []).filter((s) => s.run && /pipeline -- .*\b(deploy|promote|smoke|verify|rollback|clone-env|destroy-env|sweep|preview|status)\b/.test(s.run)).map((s) => ({ where: `${w.file}:${id}`, s })),
+      (job.steps ?? []).filter((s) => s.run && /pipeline -- .*\b(deploy|promote|smoke|stage-test|verify|rollback|clone-env|destroy-env|sweep|preview|status)\b/.test(s.run)).map((s) => ({ where: `${w.file}:${id}`, s })),
     );
     expect(stackSteps.length).toBeGreaterThanOrEqual(12);
     for (const { where, s } of stackSteps) expect(s.env?.PULUMI_BACKEND_URL, where).toBe('${{ vars.PULUMI_BACKEND_URL }}');

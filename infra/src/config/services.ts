@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Catalog, Service } from '@msa/catalog';
+import { CLOUD_STACKS, type Catalog, type Service } from '@msa/catalog';
 import { TAG_IMAGES_ALLOWED, type AwsStackConfig, type Release } from './aws-schema.ts';
 import { StackConfigError, type ConfigProblem } from './errors.ts';
 
@@ -12,20 +12,26 @@ export interface CloudServiceSpec {
   replicas: { min: number; max: number; cpuTarget: number };
 }
 
+export interface CloudServices {
+  specs: CloudServiceSpec[];
+  /** Catalog services with no release in this stack yet, each with how it gets here: they are left out. */
+  unreleased: Record<string, string>;
+}
+
 /**
- * Joins the catalog with the stack's release state and replica floor.
- * Every problem is collected, so one run names them all; none leaves this function as a resource.
+ * Joins the catalog with the stack's release state and replica floor. A service with no release in
+ * the stack yet (a folder just added) is left out, not an error: adding a service is adding a
+ * folder, and its first release brings it. Every problem is collected, so one run names them all;
+ * none leaves this function as a resource.
  */
-export function resolveCloudServices(stack: string, config: AwsStackConfig, catalog: Catalog): CloudServiceSpec[] {
+export function resolveCloudServices(stack: string, config: AwsStackConfig, catalog: Catalog): CloudServices {
   const problems: ConfigProblem[] = [];
   const specs: CloudServiceSpec[] = [];
+  const unreleased: Record<string, string> = {};
   for (const service of catalog.services) {
     const release = config.releases[service.name];
     if (!release) {
-      problems.push({
-        key: `msa:releases.${service.name}`,
-        message: `missing: the catalog has service "${service.name}" but the stack names no image for it (the pipeline writes msa:releases.${service.name} = { version, image, commit })`,
-      });
+      unreleased[service.name] = howItArrives(stack, service.name);
       continue;
     }
     if (!TAG_IMAGES_ALLOWED.has(config.environment) && !DIGEST.test(release.image)) {
@@ -51,5 +57,13 @@ export function resolveCloudServices(stack: string, config: AwsStackConfig, cata
     });
   }
   if (problems.length > 0) throw new StackConfigError(stack, problems);
-  return specs;
+  return { specs, unreleased };
+}
+
+/** What brings a service's first release into a stack: the first stage takes builds, the others promotions, a preview its pull request. */
+export function howItArrives(stack: string, service: string): string {
+  const i = (CLOUD_STACKS as readonly string[]).indexOf(stack);
+  if (i === 0) return `no release in ${stack} yet; left out until main's release workflow deploys the merged folder (pipeline deploy ${service} --env ${stack})`;
+  if (i > 0) return `no release in ${stack} yet; left out until it passes ${CLOUD_STACKS[i - 1]} and is promoted (pipeline promote ${service} --from ${CLOUD_STACKS[i - 1]} --to ${stack})`;
+  return `no release in ${stack} yet; left out until its pull request or a clone deploys it (pipeline deploy ${service} --env ${stack})`;
 }

@@ -1,7 +1,5 @@
 import { stackOfFile } from '@msa/catalog';
 import type { Git } from '../git/git.ts';
-import { parseReleases } from '@msa/stack-driver';
-import { sameArtifact } from '../stacks/release.ts';
 import type { Findings } from './findings.ts';
 import type { ServiceFolders } from './service-folders.ts';
 import type { TreeReader } from './work.ts';
@@ -65,24 +63,17 @@ const pulumiProject: PathClassifier = {
   },
 };
 
-/** Pulumi.<stack>.yaml: that stack's preview, and each service whose release it changes. */
+/**
+ * Pulumi.<stack>.yaml: that stack's preview, and nothing to release. Release state (msa:releases)
+ * is written by the pipeline to the branch deployments/<stack>, never to main; a change of it here
+ * is not a new build of anything, so it releases no service (else a release would start another).
+ */
 const stackConfig: PathClassifier = {
   owns: (file) => stackOfFile(file) !== undefined,
-  async classify(file, _parts, cx) {
+  classify(file, _parts, cx) {
     const stack = stackOfFile(file)!;
-    const before = await cx.git.show(cx.mergeBase, file);
-    const after = cx.tree.read(file);
-    if (after === undefined) return cx.findings.ignore(file);
+    if (cx.tree.read(file) === undefined) return cx.findings.ignore(file);
     cx.findings.addStack(stack, `${file} changed`);
-    const old = before === undefined ? {} : parseReleases(before, `${file} at ${cx.mergeBase.slice(0, 8)}`);
-    const now = parseReleases(after, file);
-    for (const name of new Set([...Object.keys(old), ...Object.keys(now)])) {
-      const a = old[name];
-      const b = now[name];
-      if (JSON.stringify(a) === JSON.stringify(b) || !b || !cx.services.isService(name)) continue;
-      const what = sameArtifact(a, b) ? 'release metadata' : `release ${a?.version ?? '(none)'} → ${b.version}`;
-      cx.findings.addService(name, { kind: 'release', detail: `${file}: msa:releases.${name} ${what}` });
-    }
   },
 };
 

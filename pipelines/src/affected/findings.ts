@@ -1,4 +1,4 @@
-export type ReasonKind = 'folder' | 'catalog-entry' | 'shared-package' | 'locked-dependency' | 'infra' | 'release' | 'toolchain';
+export type ReasonKind = 'folder' | 'catalog-entry' | 'shared-package' | 'locked-dependency' | 'infra' | 'toolchain';
 
 export interface Reason {
   kind: ReasonKind;

@@ -6,6 +6,7 @@ import { stackFileName } from '@msa/catalog';
 import { previewStackConfig } from '@msa/infra/config';
 import { cloneLocalStack, StackConfig, upWaitingForLock } from '@msa/stack-driver';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
+import { materializeReleases, releaseStore } from '../release/state.ts';
 
 export interface CloneOptions {
   from: string;
@@ -22,7 +23,7 @@ export interface CloneOptions {
 
 /**
  * A reproducible copy of an environment: the same config and the same releases (by digest) as
- * `from` at this commit, under a preview name, then brought up. Preview names only, so a clone
+ * `from` (its config at this commit, its release state now), under a preview name, then brought up. Preview names only, so a clone
  * can never overwrite a stage of the chain.
  */
 export async function cloneEnvCommand(ctx: PipelineContext, opts: CloneOptions): Promise<StackConfig> {
@@ -30,6 +31,8 @@ export async function cloneEnvCommand(ctx: PipelineContext, opts: CloneOptions):
   if (!PREVIEW_STACK.test(opts.to)) {
     throw new Error(`Clone name "${opts.to}" must look like pr-<number>, preview-<name> or rehearsal-<name>, so sweep can find and remove it`);
   }
+  // What the source runs is its release state, not main's copy of its config file.
+  materializeReleases(ctx.root, opts.from, (await releaseStore(ctx).read(opts.from)).releases);
   const source = StackConfig.load(ctx.root, opts.from);
   const isLocal = (c: StackConfig) => c.get('msa:target') === 'local' && c.get('msa:local') !== undefined;
   if (isLocal(source) && (opts.target ?? 'local') === 'local') return cloneLocal(ctx, opts);

@@ -4,8 +4,9 @@ import type { PipelineContext } from '../context.ts';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
 import { stackFileName } from '@msa/catalog';
 import { tail } from '@msa/stack-driver';
+import { releaseStore } from '../release/state.ts';
 
-/** Destroys a clone's resources, removes its stack and its config file. Stages of the chain are refused. */
+/** Destroys a clone's resources, removes its stack, its config file and its release state. Stages of the chain are refused. */
 export async function destroyEnvCommand(ctx: PipelineContext, opts: { stack: string }): Promise<void> {
   if (ctx.chain.includes(opts.stack) || !PREVIEW_STACK.test(opts.stack)) {
     throw new Error(`Refusing to destroy ${opts.stack}: only clones (pr-<n>, preview-<name>, rehearsal-<name>) are destroyed by the pipeline`);
@@ -20,4 +21,5 @@ export async function destroyEnvCommand(ctx: PipelineContext, opts: { stack: str
   }
   const file = path.join(ctx.root, stackFileName(opts.stack));
   if (existsSync(file)) rmSync(file);
+  await releaseStore(ctx).remove(opts.stack);
 }

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { PipelineContext } from '../context.ts';
 import { tail } from '@msa/stack-driver';
+import { materializeReleases, releaseStore } from '../release/state.ts';
 
 export interface PreviewOptions {
   stack: string;
@@ -10,6 +11,8 @@ export interface PreviewOptions {
 
 /** `pulumi preview` for a stack a change touches, summarised for a pull request. Changes nothing. */
 export async function previewCommand(ctx: PipelineContext, opts: PreviewOptions, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  // The stack's releases are its release state (branch deployments/<stack>), not main's copy of its config.
+  materializeReleases(ctx.root, opts.stack, (await releaseStore(ctx).read(opts.stack)).releases);
   const r = await ctx.pulumi.preview(opts.stack);
   const changes = /Resources:[\s\S]*$/m.exec(r.stdout)?.[0]?.trim() ?? tail(r, 15);
   const summary = `### pulumi preview: \`${opts.stack}\` ${r.exitCode === 0 ? '✅' : '❌'}\n\n\`\`\`\n${changes}\n\`\`\`\n`;

@@ -1,7 +1,6 @@
 import type { PipelineContext } from '../context.ts';
-import { readDeployments } from '../records/deployments.ts';
 import { applyReleases, type ApplyOutcome } from '../release/apply.ts';
-import { StackConfig } from '@msa/stack-driver';
+import { releaseStore } from '../release/state.ts';
 import { sameArtifact } from '../stacks/release.ts';
 
 export interface RollbackOptions {
@@ -14,8 +13,9 @@ export interface RollbackOptions {
 /** Puts back a release that passed in this stack before. */
 export async function rollbackCommand(ctx: PipelineContext, opts: RollbackOptions): Promise<ApplyOutcome> {
   ctx.catalog().byName(opts.service);
-  const current = StackConfig.load(ctx.root, opts.env).release(opts.service);
-  const passed = readDeployments(ctx.root, opts.env).filter((r) => r.service === opts.service && r.result === 'passed');
+  const state = await releaseStore(ctx).read(opts.env);
+  const current = state.releases[opts.service];
+  const passed = state.records.filter((r) => r.service === opts.service && r.result === 'passed' && r.kind !== 'smoke' && r.kind !== 'test');
   const candidates = passed.filter((r) => !sameArtifact(r.release, current)).reverse();
   const target = opts.to
     ? candidates.find((r) => r.release.version === opts.to || r.release.commit.startsWith(opts.to!))

@@ -1,8 +1,7 @@
 import type { PipelineContext } from '../context.ts';
-import { appendDeployment } from '../records/deployments.ts';
-import { saveReleaseState } from '../release/state.ts';
+import type { DeploymentRecord } from '../records/deployments.ts';
+import { releaseStore } from '../release/state.ts';
 import { endpointOf, smokeTest, type SmokeResult } from '../smoke/smoke.ts';
-import { StackConfig } from '@msa/stack-driver';
 import { readStackOutputs } from '../stacks/running.ts';
 
 export interface SmokeOptions {
@@ -17,17 +16,19 @@ export interface SmokeOptions {
  * paths in the stack; every result is recorded, so promote can tell what passed together.
  */
 export async function smokeCommand(ctx: PipelineContext, opts: SmokeOptions): Promise<Record<string, SmokeResult>> {
-  const config = StackConfig.load(ctx.root, opts.env);
-  const names = opts.all ? Object.keys(config.releases()).sort() : [ctx.catalog().byName(opts.service ?? '').name];
+  const store = releaseStore(ctx);
+  const { releases } = await store.read(opts.env);
+  const names = opts.all ? Object.keys(releases).sort() : [ctx.catalog().byName(opts.service ?? '').name];
   if (names.length === 0) throw new Error(`${opts.env} has no releases; nothing to smoke-test`);
   const outputs = await readStackOutputs(ctx, opts.env);
   const results: Record<string, SmokeResult> = {};
+  const records: DeploymentRecord[] = [];
   for (const name of names) {
-    const release = config.release(name);
+    const release = releases[name];
     if (!release) throw new Error(`${name} has no release in ${opts.env}; nothing to smoke-test`);
     const result = await smokeTest(ctx.catalog().byName(name), endpointOf(outputs, name), ctx.smokeTimeoutMs);
     results[name] = result;
-    appendDeployment(ctx.root, {
+    records.push({
       at: ctx.now().toISOString(),
       stack: opts.env,
       service: name,
@@ -39,9 +40,11 @@ export async function smokeCommand(ctx: PipelineContext, opts: SmokeOptions): Pr
     ctx.log(`${opts.env}: ${name} ${release.version} ${result.ok ? 'passed its smoke test' : 'failed its smoke test'}: ${result.detail}`);
   }
   const failed = names.filter((n) => !results[n]!.ok);
-  await saveReleaseState(ctx, opts.env, `smoke(${opts.env}): ${names.join(', ')} ${failed.length ? `failed: ${failed.join(', ')}` : 'passed'}`);
+  await store.update(opts.env, `smoke(${opts.env}): ${names.join(', ')} ${failed.length ? `failed: ${failed.join(', ')}` : 'passed'}`, (s) => {
+    s.records.push(...records);
+  });
   if (failed.length > 0) {
-    throw new Error(failed.map((n) => `Smoke test of ${n} ${config.release(n)!.version} in ${opts.env} failed: ${results[n]!.detail}`).join('\n'));
+    throw new Error(failed.map((n) => `Smoke test of ${n} ${releases[n]!.version} in ${opts.env} failed: ${results[n]!.detail}`).join('\n'));
   }
   return results;
 }

@@ -1,17 +1,17 @@
 import type { PipelineContext } from '../context.ts';
 import { Git } from '../git/git.ts';
-import { lastPassed, parseDeploymentLog, DEPLOYMENTS_DIR } from '../records/deployments.ts';
+import { lastPassed } from '../records/deployments.ts';
 import { renderTable } from '../output/table.ts';
-import { listStacks, stackFileName } from '@msa/catalog';
-import { parseReleases } from '@msa/stack-driver';
-import { sameArtifact, type Release, type Releases } from '../stacks/release.ts';
+import { listStacks } from '@msa/catalog';
+import { releaseStore } from '../release/state.ts';
+import { sameArtifact, type Release } from '../stacks/release.ts';
 import { describeRunning, readStackOutputs, runningReleases, runsRelease, type Running } from '../stacks/running.ts';
 
 export type DriftState = 'in-sync' | 'drifted' | 'not-deployed' | 'not-released' | 'unknown';
 
 export interface ServiceStatus {
   service: string;
-  /** What git (the stack's config at the ref) says the stack runs. */
+  /** What git (the stack's release state, branch deployments/<stack>) says the stack runs. */
   release: Release | null;
   /** When it last passed there, from the deployment log in git. */
   deployedAt: string | null;
@@ -23,13 +23,17 @@ export interface ServiceStatus {
 
 export interface StackStatus {
   stack: string;
+  /** The release-state commit read (undefined: the stack has none yet; its config file's seed counts). */
+  stateCommit?: string;
   reachable: boolean;
   detail: string;
   services: ServiceStatus[];
 }
 
 export interface StatusResult {
+  /** Where release state was read: a remote, or this repository. */
   ref: string;
+  /** The checked-out commit (the program and config the stacks are compared under). */
   commit: string;
   stacks: StackStatus[];
   drifted: { stack: string; service: string; detail: string }[];
@@ -45,25 +49,23 @@ export class DriftError extends Error {
 }
 
 /**
- * Every environment by every service: the release git says (from the stack configs at `ref`),
+ * Every environment by every service: the release git says (each stack's release-state branch),
  * when it passed there, and whether the stack runs the same thing (drift). Read-only.
  */
 export async function statusCommand(
   ctx: PipelineContext,
-  opts: { ref?: string; stacks?: string[]; json?: boolean; failOnDrift?: boolean } = {},
+  opts: { stacks?: string[]; json?: boolean; failOnDrift?: boolean } = {},
 ): Promise<StatusResult> {
   const git = new Git(ctx.root);
-  const ref = opts.ref ?? 'HEAD';
-  const commit = await git.revParse(ref);
+  const store = releaseStore(ctx);
+  const ref = `deployments/* on ${store.remote ?? 'this repository'}`;
+  const commit = await git.revParse('HEAD');
   const services = ctx.catalog().services.map((s) => s.name);
   const stacks = opts.stacks ?? orderStacks(ctx.chain, listStacks(ctx.root));
   const result: StatusResult = { ref, commit, stacks: [], drifted: [] };
 
   for (const stack of stacks) {
-    const text = await git.show(commit, stackFileName(stack));
-    const releases: Releases = text === undefined ? {} : parseReleases(text, `${stackFileName(stack)} at ${ref}`);
-    const logText = await git.show(commit, `${DEPLOYMENTS_DIR}/${stack}.jsonl`);
-    const records = logText ? parseDeploymentLog(logText, `${DEPLOYMENTS_DIR}/${stack}.jsonl at ${ref}`) : [];
+    const { releases, records, commit: stateCommit } = await store.read(stack);
     let problem: string | undefined;
     const outputs = await readStackOutputs(ctx, stack).catch((e: Error) => void (problem = e.message));
     const running = runningReleases(outputs ?? undefined);
@@ -97,7 +99,7 @@ export async function statusCommand(
       if (state === 'drifted' || state === 'not-deployed') result.drifted.push({ stack, service, detail: why });
       return { service, release, deployedAt: passed?.at ?? null, running: now, state, detail: why };
     });
-    result.stacks.push({ stack, reachable, detail, services: rows });
+    result.stacks.push({ stack, ...(stateCommit ? { stateCommit } : {}), reachable, detail, services: rows });
   }
 
   if (opts.json) ctx.log(JSON.stringify(result, null, 2));
@@ -130,5 +132,5 @@ export function renderStatus(result: StatusResult): string {
       ]);
     }
   }
-  return `Release state at ${result.ref} (${result.commit.slice(0, 10)})\n` + renderTable(['stack', 'service', 'version', 'commit', 'passed at', 'state'], rows);
+  return `Release state: ${result.ref}, program at ${result.commit.slice(0, 10)}\n` + renderTable(['stack', 'service', 'version', 'commit', 'passed at', 'state'], rows);
 }

@@ -10,15 +10,20 @@ export class Git {
     this.root = root;
   }
 
-  async run(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  async run(args: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<string> {
     this.calls++;
-    return (await execOrThrow('git', args, { cwd: this.root, ...(env ? { env } : {}) })).stdout;
+    return (await execOrThrow('git', args, { cwd: this.root, ...(env ? { env } : {}), ...(input !== undefined ? { input } : {}) })).stdout;
   }
 
   async tryRun(args: string[], env?: NodeJS.ProcessEnv): Promise<string | undefined> {
     this.calls++;
     const r = await exec('git', args, { cwd: this.root, ...(env ? { env } : {}) });
     return r.exitCode === 0 ? r.stdout : undefined;
+  }
+
+  /** The environment that lets one git command authenticate to the remote (see credentialEnv). */
+  credentials(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | undefined {
+    return credentialEnv(env);
   }
 
   async revParse(ref: string): Promise<string> {
@@ -42,27 +47,6 @@ export class Git {
 
   async isClean(paths: string[]): Promise<boolean> {
     return (await this.run(['status', '--porcelain', '--', ...paths])).trim() === '';
-  }
-
-  /** Commits the given paths only (never anyone else's staged work). */
-  async commitPaths(paths: string[], message: string): Promise<boolean> {
-    await this.run(['add', '--', ...paths]);
-    const staged = await this.run(['diff', '--cached', '--name-only', '--', ...paths]);
-    if (staged.trim() === '') return false;
-    await this.run(['commit', '--quiet', '-m', message, '--', ...paths]);
-    return true;
-  }
-
-  /** Pushes the current branch, rebasing onto the remote first when another run pushed before us. */
-  async pushWithRebase(remote = 'origin', attempts = 5, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-    const branch = (await this.run(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
-    const auth = credentialEnv(env);
-    for (let i = 1; ; i++) {
-      const pushed = await this.tryRun(['push', remote, `HEAD:${branch}`], auth);
-      if (pushed !== undefined) return;
-      if (i >= attempts) throw new Error(`git push to ${remote}/${branch} failed ${attempts} times`);
-      await this.run(['pull', '--rebase', '--quiet', remote, branch], auth);
-    }
   }
 }
 

@@ -1,10 +1,11 @@
 import type { PipelineContext } from '../context.ts';
-import { StackConfig, upWaitingForLock } from '@msa/stack-driver';
-import { appendDeployment, type DeploymentRecord } from '../records/deployments.ts';
+import { upWaitingForLock } from '@msa/stack-driver';
+import type { DeploymentRecord } from '../records/deployments.ts';
 import { endpointOf, smokeTest, type SmokeResult } from '../smoke/smoke.ts';
 import { readStackOutputs } from '../stacks/running.ts';
-import type { Release } from '../stacks/release.ts';
-import { saveReleaseState } from './state.ts';
+import type { Release, Releases } from '../stacks/release.ts';
+import { withStackLock } from './lock.ts';
+import { materializeReleases, releaseStore } from './state.ts';
 
 export interface ReleaseChange {
   service: string;
@@ -21,6 +22,8 @@ export interface ApplyOutcome {
   changes: ReleaseChange[];
   previous: Record<string, Release | undefined>;
   smoke: Record<string, SmokeResult>;
+  /** The release-state commit that records this outcome (branch deployments/<stack>). */
+  stateCommit?: string;
 }
 
 export class DeployFailedError extends Error {
@@ -33,79 +36,93 @@ export class DeployFailedError extends Error {
 }
 
 /**
- * Sets releases in a stack's config, runs `pulumi up` (waiting for the stack's lock), smoke-tests
- * each changed service, and records the result. On any failure it puts the previous releases
- * back, runs `pulumi up` again, and says so: a stack is never left on a release that failed.
+ * Sets releases in a stack, runs `pulumi up`, smoke-tests each changed service, and records the
+ * result as one commit of the stack's release state. All of it holds the stack's release lock, and
+ * the state is read only once the lock is held: `up` runs what the stack runs now (including what
+ * a deploy that finished a second ago released) with only this deploy's services changed. On any
+ * failure it puts the previous releases back, runs `pulumi up` again, and says so: a stack is never
+ * left on a release that failed.
  */
 export async function applyReleases(ctx: PipelineContext, stack: string, changes: ReleaseChange[], opts: ApplyOptions): Promise<ApplyOutcome> {
-  const config = StackConfig.load(ctx.root, stack);
   const catalog = ctx.catalog();
-  const previous: Record<string, Release | undefined> = {};
-  for (const c of changes) {
-    catalog.byName(c.service); // unknown services stop here, before any change
-    previous[c.service] = config.release(c.service);
-    config.setRelease(c.service, c.release);
-  }
-  config.save();
+  for (const c of changes) catalog.byName(c.service); // unknown services stop here, before any change
+  const store = releaseStore(ctx);
   const what = changes.map((c) => `${c.service} ${c.release.version}`).join(', ');
-  ctx.log(`${stack}: releasing ${what} (${changes.map((c) => c.release.image).join(', ')})`);
-
-  const record = (c: ReleaseChange, result: DeploymentRecord['result'], detail: string, kind = opts.kind) =>
-    appendDeployment(ctx.root, {
-      at: ctx.now().toISOString(),
-      stack,
-      service: c.service,
-      release: c.release,
-      kind,
-      result,
-      ...(opts.from ? { from: opts.from } : {}),
-      detail,
-    });
-
-  let failure: string | undefined;
-  const smoke: Record<string, SmokeResult> = {};
-  try {
-    await ensureUp(ctx, stack);
-    const outputs = await readStackOutputs(ctx, stack);
+  const owner = `${opts.kind} ${what} (${process.env.GITHUB_RUN_ID ? `run ${process.env.GITHUB_RUN_ID}` : `pid ${process.pid}`})`;
+  const lock = {
+    owner,
+    timeoutMs: ctx.lockTimeoutMs,
+    onWaiting: (holder: string, waitedMs: number) => ctx.log(`${stack}: waiting for the release lock (${holder}); waited ${Math.round(waitedMs / 1000)} s`),
+  };
+  return withStackLock(store, stack, lock, async () => {
+    const state = await store.read(stack);
+    const previous: Record<string, Release | undefined> = {};
+    const releases: Releases = { ...state.releases };
     for (const c of changes) {
-      const result = await smokeTest(catalog.byName(c.service), endpointOf(outputs, c.service), ctx.smokeTimeoutMs);
-      smoke[c.service] = result;
-      if (!result.ok) failure = result.detail;
+      previous[c.service] = state.releases[c.service];
+      releases[c.service] = c.release;
     }
-  } catch (e) {
-    failure = (e as Error).message;
-  }
+    materializeReleases(ctx.root, stack, releases);
+    ctx.log(`${stack}: releasing ${what} (${changes.map((c) => c.release.image).join(', ')})`);
 
-  if (failure === undefined) {
-    for (const c of changes) record(c, 'passed', smoke[c.service]!.detail);
-    ctx.log(`${stack}: ${what} deployed and passed its smoke test`);
-    await saveReleaseState(ctx, stack, `release(${stack}): ${what}`);
-    return { stack, changes, previous, smoke };
-  }
+    const records: DeploymentRecord[] = [];
+    const record = (c: ReleaseChange, result: DeploymentRecord['result'], detail: string) =>
+      records.push({ at: ctx.now().toISOString(), stack, service: c.service, release: c.release, kind: opts.kind, result, ...(opts.from ? { from: opts.from } : {}), detail });
 
-  // Roll back: the previous releases go back into the config and onto the stack.
-  ctx.log(`${stack}: ${what} failed: ${failure}`);
-  for (const c of changes) config.setRelease(c.service, previous[c.service]);
-  config.save();
-  const back = changes.map((c) => `${c.service} ${previous[c.service]?.version ?? '(none)'}`).join(', ');
-  let rollbackNote: string;
-  try {
-    await ensureUp(ctx, stack);
-    const outputs = await readStackOutputs(ctx, stack);
-    const checks = await Promise.all(
-      changes
-        .filter((c) => previous[c.service])
-        .map((c) => smokeTest(catalog.byName(c.service), endpointOf(outputs, c.service), ctx.smokeTimeoutMs)),
-    );
-    const bad = checks.find((r) => !r.ok);
-    rollbackNote = bad ? `rolled back to ${back}, but the smoke test still fails: ${bad.detail}` : `rolled back to ${back}`;
-  } catch (e) {
-    rollbackNote = `rolling back to ${back} failed too: ${(e as Error).message}`;
-  }
-  for (const c of changes) record(c, 'rolled-back', `${failure}; ${rollbackNote}`);
-  ctx.log(`${stack}: ${rollbackNote}`);
-  await saveReleaseState(ctx, stack, `rollback(${stack}): ${what} failed; ${rollbackNote}`);
-  throw new DeployFailedError(`Deploying ${what} to ${stack} failed: ${failure}. ${capitalize(rollbackNote)}.`, { stack, changes, previous, smoke });
+    let failure: string | undefined;
+    const smoke: Record<string, SmokeResult> = {};
+    try {
+      await ensureUp(ctx, stack);
+      const outputs = await readStackOutputs(ctx, stack);
+      for (const c of changes) {
+        const result = await smokeTest(catalog.byName(c.service), endpointOf(outputs, c.service), ctx.smokeTimeoutMs);
+        smoke[c.service] = result;
+        if (!result.ok) failure = result.detail;
+      }
+    } catch (e) {
+      failure = (e as Error).message;
+    }
+
+    if (failure === undefined) {
+      for (const c of changes) record(c, 'passed', smoke[c.service]!.detail);
+      const saved = await store.update(stack, `release(${stack}): ${what}`, (s) => {
+        for (const c of changes) s.releases[c.service] = c.release;
+        s.records.push(...records);
+      });
+      ctx.log(`${stack}: ${what} deployed and passed its smoke test (release state ${saved.commit!.slice(0, 10)} on ${store.remote ?? 'this repository'}'s deployments/${stack})`);
+      return { stack, changes, previous, smoke, stateCommit: saved.commit! };
+    }
+
+    // Roll back: the previous releases go back onto the stack; the others stay as the state says.
+    ctx.log(`${stack}: ${what} failed: ${failure}`);
+    const restored: Releases = { ...state.releases };
+    materializeReleases(ctx.root, stack, restored);
+    const back = changes.map((c) => `${c.service} ${previous[c.service]?.version ?? '(none)'}`).join(', ');
+    let rollbackNote: string;
+    try {
+      await ensureUp(ctx, stack);
+      const outputs = await readStackOutputs(ctx, stack);
+      const checks = await Promise.all(
+        changes
+          .filter((c) => previous[c.service])
+          .map((c) => smokeTest(catalog.byName(c.service), endpointOf(outputs, c.service), ctx.smokeTimeoutMs)),
+      );
+      const bad = checks.find((r) => !r.ok);
+      rollbackNote = bad ? `rolled back to ${back}, but the smoke test still fails: ${bad.detail}` : `rolled back to ${back}`;
+    } catch (e) {
+      rollbackNote = `rolling back to ${back} failed too: ${(e as Error).message}`;
+    }
+    for (const c of changes) record(c, 'rolled-back', `${failure}; ${rollbackNote}`);
+    ctx.log(`${stack}: ${rollbackNote}`);
+    await store.update(stack, `rollback(${stack}): ${what} failed; ${rollbackNote}`, (s) => {
+      for (const c of changes) {
+        if (previous[c.service]) s.releases[c.service] = previous[c.service]!;
+        else delete s.releases[c.service];
+      }
+      s.records.push(...records);
+    });
+    throw new DeployFailedError(`Deploying ${what} to ${stack} failed: ${failure}. ${capitalize(rollbackNote)}.`, { stack, changes, previous, smoke });
+  });
 }
 
 async function ensureUp(ctx: PipelineContext, stack: string): Promise<void> {

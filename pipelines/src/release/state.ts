@@ -1,13 +1,24 @@
-import { Git } from '../git/git.ts';
 import type { PipelineContext } from '../context.ts';
-import { DEPLOYMENTS_DIR } from '../records/deployments.ts';
-import { stackFileName } from '@msa/catalog';
+import { StackConfig } from '@msa/stack-driver';
+import type { Releases } from '../stacks/release.ts';
+import { ReleaseStore } from './store.ts';
 
-/** Commits (and pushes, when asked) a stack's release state: its config and its deployment log. */
-export async function saveReleaseState(ctx: PipelineContext, stack: string, message: string): Promise<void> {
-  if (!ctx.commit) return;
-  const git = new Git(ctx.root);
-  const paths = [stackFileName(stack), `${DEPLOYMENTS_DIR}/${stack}.jsonl`, `${DEPLOYMENTS_DIR}/.gitattributes`];
-  if (await git.commitPaths(paths, message)) ctx.log(`committed release state of ${stack}: ${message}`);
-  if (ctx.push) await git.pushWithRebase();
+/** Where this run reads and writes release state: a remote (CI: --push, origin), else this repository's refs. */
+export function releaseStore(ctx: PipelineContext): ReleaseStore {
+  return new ReleaseStore({ root: ctx.root, ...(ctx.stateRemote ? { remote: ctx.stateRemote } : {}), env: process.env });
+}
+
+/**
+ * Writes `releases` as the stack's msa:releases in the checkout's Pulumi.<stack>.yaml, which is what
+ * `pulumi up` reads: the release state is read from its branch at deploy time and never committed to main.
+ * Returns whether the file changed.
+ */
+export function materializeReleases(root: string, stack: string, releases: Releases): boolean {
+  const config = StackConfig.load(root, stack);
+  const before = config.text();
+  for (const name of Object.keys(config.releases())) if (!releases[name]) config.setRelease(name, undefined);
+  for (const [name, release] of Object.entries(releases)) config.setRelease(name, release);
+  if (config.text() === before) return false;
+  config.save();
+  return true;
 }

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { createContext, type PipelineContext } from '../../src/context.ts';
 import { TOOLS_ROOT } from '@msa/stack-driver';
 import { PROMOTION_CHAIN } from '../../src/stacks/chain.ts';
+import { releaseStore } from '../../src/release/state.ts';
+import type { ReleaseState } from '../../src/release/store.ts';
 import { TempRepo } from './repo.ts';
 
 /** Builds the project's Pulumi CLI when missing (fast when present): tests run the real CLI. */
@@ -123,4 +125,9 @@ export function bumpVersion(f: StackRepo, service: string, version: string): voi
   const pkg = JSON.parse(f.repo.read(`apps/${service}/package.json`)) as Record<string, unknown>;
   f.repo.write(`apps/${service}/package.json`, JSON.stringify({ ...pkg, version }, null, 2));
   f.repo.commit(`${service} ${version}`);
+}
+
+/** A stack's release state as the pipeline reads it (branch deployments/<stack>). */
+export function stateOf(f: StackRepo, stack: string): Promise<ReleaseState> {
+  return releaseStore(f.ctx).read(stack);
 }
