@@ -80,6 +80,7 @@ function k8sState(name: string, i: Record<string, any>): Record<string, unknown>
 
 /** The id the mocked engine gives a resource: security groups look like sg-…, so rules that name them read naturally. */
 export function mockId(type: string, name: string): string {
+  if (type === 'github:index/team:Team') return String([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7)); // GitHub team ids are numbers
   return type === 'aws:ec2/securityGroup:SecurityGroup' ? `sg-${name}` : `${name}-id`;
 }
 

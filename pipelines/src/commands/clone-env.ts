@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { PipelineContext } from '../context.ts';
 import { stackFileName } from '@msa/catalog';
 import { previewStackConfig } from '@msa/infra/config';
+import { secretsProviderOf } from '@msa/infra/src/bootstrap/config.ts';
 import { cloneLocalStack, StackConfig, upWaitingForLock } from '@msa/stack-driver';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
 
@@ -80,7 +81,8 @@ async function cloudPreview(ctx: PipelineContext, source: StackConfig, opts: Clo
   writeFileSync(
     path.join(ctx.root, stackFileName(opts.to)),
     `# Preview of ${opts.from}, made by \`pipeline clone-env\`: its releases on ${opts.from}'s cluster (stack reference).\n` +
-      stringify({ config: defined }),
+      // A preview's secrets use the non-prod key whatever its source uses: the job that deploys it may not touch prod's key.
+      stringify({ secretsprovider: secretsProviderOf(opts.to, String(source.get('msa:region'))), config: defined }),
   );
   return StackConfig.load(ctx.root, opts.to);
 }
