@@ -47,7 +47,8 @@ const COMPUTED: Record<string, Computed> = {
     identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${name.toUpperCase()}` }] }],
     vpcConfig: { ...i.vpcConfig, clusterSecurityGroupId: `sg-${name}-cluster` },
   }),
-  'aws:iam/role:Role': (name) => ({ name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` }),
+  'aws:iam/role:Role': (name, i) => ({ name: i.name ?? name, arn: `arn:aws:iam::${ACCOUNT}:role/${i.name ?? name}` }),
+  'aws:iam/policy:Policy': (name, i) => ({ arn: `arn:aws:iam::${ACCOUNT}:policy/${i.name ?? name}` }),
   'aws:iam/openIdConnectProvider:OpenIdConnectProvider': (_name, i) => ({ arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(i.url).replace(/^https:\/\//, '')}` }),
   'aws:msk/cluster:Cluster': (name, _i, region) => ({
     arn: `arn:aws:kafka:${region}:${ACCOUNT}:cluster/${name}/0a1b2c3d-0000-4000-8000-000000000001-1`,

@@ -122,3 +122,21 @@ describe('cloud stacks keep their secrets under KMS', () => {
 function readdirText(dir: string): string {
   return readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
 }
+
+describe('cloud stacks and the bootstrap agree', () => {
+  it.each(CLOUD_STACKS)("%s: every role it creates carries the bootstrap's workload boundary; its pipeline roles are the bootstrap's", async (stack) => {
+    const boot = await capture('bootstrap');
+    const workload = ofType(boot, 'aws:iam/policy:Policy').find((p) => p.inputs.name === 'msa-workload-boundary')!.state.arn;
+    const config = stackConfig(stack) as { 'msa:permissionsBoundary': string; 'msa:cluster': { pipelineRoles: Record<string, string> } };
+    expect(config['msa:permissionsBoundary']).toBe(workload);
+    const arnOf = (name: string) => ofType(boot, 'aws:iam/role:Role').find((r) => r.inputs.name === name)!.state.arn;
+    expect(config['msa:cluster'].pipelineRoles).toEqual({
+      deploy: arnOf(`msa-deploy-${stack}`), preview: arnOf('msa-preview'), previewEnvironment: arnOf('msa-preview-environment'), readOnly: arnOf('msa-readonly'),
+    });
+    const c = await capture(stack);
+    if (c.error) throw c.error;
+    const roles = ofType(c, 'aws:iam/role:Role');
+    expect(roles.length).toBeGreaterThan(3);
+    for (const r of roles) expect(r.inputs.permissionsBoundary, `${stack} ${r.name}`).toBe(workload);
+  });
+});

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { findRepoRoot } from '@msa/catalog';
+import { findRepoRoot, loadCatalog } from '@msa/catalog';
 import { createContext, type PipelineContext } from './context.ts';
 import { affectedCommand } from './commands/affected.ts';
 import { buildCommand } from './commands/build.ts';
@@ -14,6 +14,8 @@ import { rollbackCommand } from './commands/rollback.ts';
 import { statusCommand } from './commands/status.ts';
 import { openPullRequestsFromGithub, sweepCommand } from './commands/sweep.ts';
 import { smokeCommand } from './commands/smoke.ts';
+import { syncCodeowners } from './codeowners/codeowners.ts';
+import { pluginLines, providerPlugins } from './setup/plugins.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -167,6 +169,24 @@ export function buildProgram(): Command {
     .option('--keep', 'keep the stand-in stacks')
     .action(async (service: string, o: { source: string; keep?: boolean }) => {
       await rehearseCommand(ctx(), { service, source: o.source, keep: Boolean(o.keep) });
+    });
+
+  program
+    .command('codeowners')
+    .description('write .github/CODEOWNERS from the catalog (each service folder to its team); --check only compares')
+    .option('--check', 'fail when the file differs from the catalog instead of writing it')
+    .action((o: { check?: boolean }) => {
+      const root = ctx().root;
+      const r = syncCodeowners(root, loadCatalog(root), { check: Boolean(o.check) });
+      process.stdout.write(`${r.file}: ${r.changed ? 'written' : 'up to date'}\n`);
+    });
+
+  program
+    .command('pulumi-plugins')
+    .description("the provider plugins the lockfile's @pulumi/* packages need, one `<name> <version> [<server>]` a line")
+    .action(() => {
+      const lines = pluginLines(providerPlugins(ctx().root));
+      process.stdout.write(lines ? `${lines}\n` : '');
     });
 
   return program;

@@ -74,7 +74,7 @@ async function cloneLocal(ctx: PipelineContext, opts: CloneOptions): Promise<Sta
  */
 async function cloudPreview(ctx: PipelineContext, source: StackConfig, opts: CloneOptions): Promise<StackConfig> {
   const raw: Record<string, unknown> = {};
-  for (const key of ['msa:target', 'msa:region', 'msa:kafka', 'msa:database', 'msa:ingress', 'msa:releases']) raw[key] = source.get(key);
+  for (const key of ['msa:target', 'msa:region', 'msa:kafka', 'msa:database', 'msa:ingress', 'msa:permissionsBoundary', 'msa:releases']) raw[key] = source.get(key);
   const org = opts.org ?? process.env.MSA_PULUMI_ORG ?? 'organization';
   const config = previewStackConfig(raw, { stack: opts.to, reference: `${org}/msa/${opts.from}` });
   const defined = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
