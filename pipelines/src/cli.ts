@@ -15,6 +15,8 @@ import { statusCommand } from './commands/status.ts';
 import { openPullRequestsFromGithub, sweepCommand } from './commands/sweep.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { syncCodeowners } from './codeowners/codeowners.ts';
+import { driftCommand } from './commands/drift.ts';
+import { commentBody, githubApiFromEnv, upsertPullRequestComment } from './output/pr-comment.ts';
 import { pluginLines, providerPlugins } from './setup/plugins.ts';
 
 const int = (v: string) => {
@@ -144,11 +146,29 @@ export function buildProgram(): Command {
 
   program
     .command('preview')
-    .description('pulumi preview of a stack, summarised (and commented on a pull request)')
+    .description('pulumi preview of a stack, summarised (and written to a file for the pull request comment)')
     .requiredOption('--stack <stack>', 'the stack')
-    .option('--comment-pr <number>', 'comment the summary on this pull request', int)
-    .action(async (o: { stack: string; commentPr?: number }) => {
-      await previewCommand(ctx(), { stack: o.stack, ...(o.commentPr !== undefined ? { commentOn: o.commentPr } : {}) });
+    .option('--summary-file <file>', 'also write the summary (Markdown) to this file')
+    .action(async (o: { stack: string; summaryFile?: string }) => {
+      await previewCommand(ctx(), { stack: o.stack, ...(o.summaryFile ? { summaryFile: o.summaryFile } : {}) });
+    });
+
+  program
+    .command('comment-pr <number>')
+    .description("put the summaries in a folder into the pipeline's one comment on a pull request, edited in place")
+    .requiredOption('--from <dir>', 'folder of Markdown summaries (the preview jobs\' artifacts)')
+    .action(async (pr: string, o: { from: string }) => {
+      const n = int(pr);
+      const r = await upsertPullRequestComment(githubApiFromEnv(process.env), n, commentBody(o.from, n));
+      process.stdout.write(`#${n}: comment ${r.id} ${r.action}\n`);
+    });
+
+  program
+    .command('drift')
+    .description('pulumi refresh --preview-only: resources changed outside Pulumi (exit 3 when a stack drifted)')
+    .requiredOption('--stack <stack>', 'the stack')
+    .action(async (o: { stack: string }) => {
+      await driftCommand(ctx(), { stack: o.stack });
     });
 
   program
