@@ -3,8 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { PipelineContext } from '../context.ts';
 import { stackFileName } from '@msa/catalog';
-import { previewStackConfig } from '@msa/infra/config';
-import { secretsProviderOf } from '@msa/infra/src/bootstrap/config.ts';
+import { previewStackConfig, secretsProviderOf } from '@msa/infra/config';
 import { cloneLocalStack, StackConfig, upWaitingForLock } from '@msa/stack-driver';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
 

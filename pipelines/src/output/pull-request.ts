@@ -1,5 +1,5 @@
 import { CLOUD_STACKS } from '@msa/catalog';
-import { PROTECTED_ENVIRONMENTS } from '@msa/infra/src/bootstrap/config.ts';
+import { PROTECTED_ENVIRONMENTS } from '@msa/infra/config';
 
 /**
  * The stacks a pull request previews: cloud stages whose state and secrets pull-request code may read (the bootstrap's
