@@ -5,6 +5,7 @@
 # of the local wrapper (tools/pulumi/pulumi.sh: repository-local PULUMI_HOME, no plugin downloads, local passphrase).
 #   MSA_PULUMI_DOWNLOAD_BASE  where releases are fetched from (default https://get.pulumi.com/releases/sdk)
 #   MSA_PULUMI_INSTALL_DIR    where the CLI goes (default $RUNNER_TOOL_CACHE/pulumi-<version>, else ~/.pulumi-cli/<version>)
+#   MSA_PULUMI_PLUGIN_SERVER  fetch every plugin from this server instead of each package's own (a mirror, or a test's stand-in)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 version="$(sed -n 's#^[[:space:]]*github.com/pulumi/pulumi/pkg/v3 v\([0-9.]*\)$#\1#p' "$repo/tools/pulumi/go.mod")"
@@ -27,6 +28,7 @@ tar -xzf "$work/$tarball" -C "$dir" --strip-components=1
 
 while read -r name plugin_version server; do
   [ -n "$name" ] || continue
+  server="${MSA_PULUMI_PLUGIN_SERVER:-$server}"
   "$dir/pulumi" plugin install resource "$name" "$plugin_version" ${server:+--server "$server"}
 done < <(node "$repo/pipelines/src/cli.ts" pulumi-plugins)
 
