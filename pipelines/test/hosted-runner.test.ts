@@ -13,6 +13,7 @@ import { loadWorkflows } from './support/workflows.ts';
 
 const root = findRepoRoot(import.meta.dirname);
 const PULUMI_VERSION = /github\.com\/pulumi\/pulumi\/pkg\/v3 v([\d.]+)/.exec(execFileSync('cat', [path.join(root, 'tools/pulumi/go.mod')], { encoding: 'utf8' }))![1]!;
+const NETWORK_TRUST = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'CURL_CA_BUNDLE', 'GIT_SSL_CAINFO', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
 const sha256 = (file: string) => execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0]!;
 
 /**
@@ -69,7 +70,9 @@ describe("a release job's steps on a hosted runner: clean HOME, no git identity,
       {
         MSA_PULUMI_DOWNLOAD_BASE: site.url, MSA_PULUMI_PLUGIN_SERVER: site.url,
         // npm ci reaches the real npm registry; the machine's package cache only saves re-downloading the same tarballs.
-        npm_config_cache: execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim(),
+        npm_config_cache: execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim(), npm_config_prefer_offline: 'true',
+        // The machine's network trust (its TLS-inspecting proxy's CA), as a runner has its own.
+        ...Object.fromEntries(NETWORK_TRUST.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
       },
     );
     runner.runJob(job, root);
@@ -81,8 +84,8 @@ describe("a release job's steps on a hosted runner: clean HOME, no git identity,
 
   it('runs the setup steps as written, to the end', () => {
     const ran = runner.results.filter((r) => r.status === 'ran');
-    expect(ran.map((r) => r.name).slice(0, 2)).toEqual(['bash tools/ci/install-deps.sh', 'bash tools/ci/install-pulumi.sh']);
     for (const r of ran.slice(0, 2)) expect(r.exitCode, `${r.name}\n${r.output}`).toBe(0);
+    expect(ran.map((r) => r.name).slice(0, 2)).toEqual(['bash tools/ci/install-deps.sh', 'bash tools/ci/install-pulumi.sh']);
     expect(runner.results.filter((r) => r.status === 'skipped').map((r) => r.name)).toEqual(['actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093', 'aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502', 'npm run pipeline -- --push deploy "$SERVICE" --env "$STAGE" --build-commit "$COMMIT"']);
   });
 
