@@ -75,7 +75,7 @@ describe("a release job's steps on a hosted runner: clean HOME, no git identity,
         ...Object.fromEntries(NETWORK_TRUST.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
       },
     );
-    runner.runJob(job, root);
+    await runner.runJob(job, root);
   }, 900_000);
   afterAll(() => {
     site?.server.close();

@@ -1,7 +1,7 @@
 import * as github from '@pulumi/github';
 import * as pulumi from '@pulumi/pulumi';
 import type { Catalog } from '@msa/catalog';
-import { DEPLOY_ENVIRONMENTS, PLATFORM_TEAM, PROTECTED_ENVIRONMENTS, secretsKeyAlias, type BootstrapStackConfig } from './config.ts';
+import { DEPLOY_ENVIRONMENTS, PLATFORM_TEAM, PROTECTED_ENVIRONMENTS, type BootstrapStackConfig } from './config.ts';
 import type { PipelineRoles } from './roles.ts';
 
 /** The GitHub teams: the platform's and each catalog team. */
@@ -53,7 +53,6 @@ export function repositorySettings(
     AWS_PREVIEW_ROLE_ARN: roles.preview.arn,
     AWS_READONLY_ROLE_ARN: roles.readOnly.arn,
     IMAGE_REPOSITORY: `${config.accountId}.dkr.ecr.${config.region}.amazonaws.com/msa`,
-    PULUMI_SECRETS_NONPROD: `awskms://alias/${secretsKeyAlias('nonprod')}?region=${config.region}`,
   };
   for (const [variableName, value] of Object.entries(variables)) {
     new github.ActionsVariable(`variable-${variableName.toLowerCase()}`, { repository, variableName, value }, opts);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -65,15 +65,15 @@ export class HostedRunner {
     return m[2] === '==' ? equal : !equal;
   }
 
-  runJob(job: Job, root: string): StepResult[] {
+  async runJob(job: Job, root: string): Promise<StepResult[]> {
     for (const step of job.steps ?? []) {
-      if (!this.runStep(step, this.context.inputs, root)) break;
+      if (!(await this.runStep(step, this.context.inputs, root))) break;
     }
     return this.results;
   }
 
   /** Returns false when the step failed (the job stops there, as on GitHub). */
-  private runStep(step: Step, inputs: Record<string, string>, root: string): boolean {
+  private async runStep(step: Step, inputs: Record<string, string>, root: string): Promise<boolean> {
     const name = step.run?.split('\n')[0] ?? step.uses ?? '?';
     if (!this.condition(step.if, inputs)) {
       this.results.push({ name, status: 'skipped' });
@@ -89,17 +89,25 @@ export class HostedRunner {
       return true;
     }
     const env = { ...this.currentEnv(), ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, this.expand(String(v))])) };
-    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd: this.box.workspace, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    this.results.push({ name, status: 'ran', exitCode: r.status ?? -1, output: `${r.stdout}\n${r.stderr}` });
+    // Asynchronous, so stand-in servers in this process keep answering while the step runs.
+    const r = await new Promise<{ code: number; output: string }>((resolve, reject) => {
+      const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd: this.box.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c));
+      child.stderr.on('data', (c: Buffer) => (output += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, output }));
+    });
+    this.results.push({ name, status: 'ran', exitCode: r.code, output: r.output });
     this.absorbFiles();
-    return r.status === 0;
+    return r.code === 0;
   }
 
-  private runComposite(step: Step, root: string): boolean {
+  private async runComposite(step: Step, root: string): Promise<boolean> {
     const file = path.join(this.box.workspace, step.uses!, 'action.yml');
     const action = parse(readFileSync(file, 'utf8')) as { inputs?: Record<string, { default?: string }>; runs: { steps: Step[] } };
     const inputs = Object.fromEntries(Object.entries(action.inputs ?? {}).map(([k, v]) => [k, String((step.with as Record<string, unknown> | undefined)?.[k] ?? v.default ?? '')]));
-    for (const s of action.runs.steps) if (!this.runStep(s, inputs, root)) return false;
+    for (const s of action.runs.steps) if (!(await this.runStep(s, inputs, root))) return false;
     return true;
   }
 
