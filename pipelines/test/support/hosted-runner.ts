@@ -34,12 +34,14 @@ export class HostedRunner {
   private paths: string[] = [];
   readonly results: StepResult[] = [];
 
-  constructor(
-    readonly box: RunnerSandbox,
-    readonly context: { inputs: Record<string, string>; vars: Record<string, string>; github: Record<string, string> },
-    readonly standIns: Record<string, StandIn>,
-    extraEnv: Record<string, string> = {},
-  ) {
+  readonly box: RunnerSandbox;
+  readonly context: { inputs: Record<string, string>; vars: Record<string, string>; github: Record<string, string> };
+  readonly standIns: Record<string, StandIn>;
+
+  constructor(box: RunnerSandbox, context: HostedRunner['context'], standIns: Record<string, StandIn>, extraEnv: Record<string, string> = {}) {
+    this.box = box;
+    this.context = context;
+    this.standIns = standIns;
     for (const d of Object.values(box)) mkdirSync(d, { recursive: true });
     this.env = {
       HOME: box.home, PATH: SYSTEM_PATH, CI: 'true', GITHUB_ACTIONS: 'true', RUNNER_OS: 'Linux', RUNNER_TOOL_CACHE: box.toolCache, RUNNER_TEMP: box.temp,
