@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,8 @@ async function downloadStandIn(dir: string): Promise<{ server: Server; url: stri
   const server = createServer((req, res) => {
     const file = path.join(dir, decodeURIComponent(new URL(req.url!, 'http://x').pathname).replace(/^\/+/, ''));
     if (!file.startsWith(dir) || !existsSync(file) || !file.endsWith('.gz') && !file.endsWith('.txt')) return void res.writeHead(404).end();
+    // Pulumi's plugin download checks the length it was promised, as from a real release server.
+    res.writeHead(200, { 'content-length': statSync(file).size, 'content-type': 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
