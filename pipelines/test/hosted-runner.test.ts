@@ -101,16 +101,20 @@ describe("a release job's steps on a hosted runner: clean HOME, no git identity,
     expect(installed).toEqual(providerPlugins(root).map((p) => `${p.name}@${p.version}`).sort());
     // The local wrapper's repository-local PULUMI_HOME was never made: the runner used the installed CLI.
     expect(existsSync(path.join(box.workspace, '.tools'))).toBe(false);
-    expect(existsSync(path.join(box.home, '.pulumi', 'plugins'))).toBe(true);
+    expect(runner.env.PULUMI_HOME).toBe(path.join(box.home, '.pulumi'));
+    expect(readdirSync(path.join(box.home, '.pulumi', 'plugins')).filter((d) => !d.endsWith('.lock')).sort()).toEqual(providerPlugins(root).map((p) => `resource-${p.name}-v${p.version}`).sort());
   });
 
-  it("runs the job's pipeline step with that CLI and without a git identity: it stops only where the cloud begins", () => {
+  it("runs the job's pipeline step on that runner, without a git identity, into the pipeline's own release checks", () => {
     const step = runner.results.find((r) => r.name.startsWith('npm run pipeline -- --push promote'))!;
     expect(step.status).toBe('ran');
     for (const hosted of [/Pulumi CLI is not available/, /unable to auto-detect email|Please tell me who you are/, /PULUMI_CONFIG_PASSPHRASE|passphrase/i, /no resource plugin|could not find plugin/i, /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module/]) {
       expect(step.output, String(hosted)).not.toMatch(hosted);
     }
     expect(existsSync(path.join(box.home, '.gitconfig'))).toBe(false);
+    // Node, the dependencies and the CLI resolve; the step stops at its first release check: a fresh repository has no
+    // passing dev release to promote (the cloud steps after it need an AWS account).
+    expect(step.output).toMatch(/pipeline: Promotion refused: order .* never passed in dev/);
   });
 
   it('refuses a CLI whose checksum does not match the published list', () => {

@@ -13,6 +13,8 @@ version="$(sed -n 's#^[[:space:]]*github.com/pulumi/pulumi/pkg/v3 v\([0-9.]*\)$#
 base="${MSA_PULUMI_DOWNLOAD_BASE:-https://get.pulumi.com/releases/sdk}"
 dir="${MSA_PULUMI_INSTALL_DIR:-${RUNNER_TOOL_CACHE:-$HOME/.pulumi-cli}/pulumi-$version}"
 tarball="pulumi-v${version}-linux-x64.tar.gz"
+# The CLI's home (plugins) follows $HOME, named so the CLI and every later step agree whoever the OS says the user is.
+export PULUMI_HOME="${PULUMI_HOME:-$HOME/.pulumi}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -33,5 +35,5 @@ while read -r name plugin_version server; do
 done < <(node "$repo/pipelines/src/cli.ts" pulumi-plugins)
 
 if [ -n "${GITHUB_PATH:-}" ]; then echo "$dir" >> "$GITHUB_PATH"; fi
-if [ -n "${GITHUB_ENV:-}" ]; then echo "MSA_PULUMI_BIN=$dir/pulumi" >> "$GITHUB_ENV"; fi
+if [ -n "${GITHUB_ENV:-}" ]; then printf 'MSA_PULUMI_BIN=%s\nPULUMI_HOME=%s\n' "$dir/pulumi" "$PULUMI_HOME" >> "$GITHUB_ENV"; fi
 echo "install-pulumi: pulumi v${version} in $dir with $("$dir/pulumi" plugin ls | grep -c resource || true) provider plugins"
