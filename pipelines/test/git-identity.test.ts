@@ -26,14 +26,14 @@ describe('git identity on a runner that has none', () => {
     rmSync(repo, { recursive: true, force: true });
   });
 
-  it('commits as the Actions bot, passing the identity per command and writing it into no config file', async () => {
+  it('commits (and so rebases and writes commit objects) as the Actions bot, passing the identity per command and writing it into no config file', async () => {
     // Plain git refuses here, as on a hosted runner.
     writeFileSync(path.join(repo, 'a.txt'), 'a\n');
     execFileSync('git', ['add', 'a.txt'], { cwd: repo });
     expect(() => execFileSync('git', ['commit', '-qm', 'x'], { cwd: repo, stdio: 'pipe' })).toThrow(/Please tell me who you are|unable to auto-detect email/);
 
     const git = new Git(repo);
-    expect(await git.commitPaths(['a.txt'], 'release state')).toBe(true);
+    await git.run(['commit', '--quiet', '-m', 'release state']);
     expect(execFileSync('git', ['log', '-1', '--format=%an <%ae> / %cn <%ce>'], { cwd: repo, encoding: 'utf8' }).trim())
       .toBe(`${BOT_IDENTITY.name} <${BOT_IDENTITY.email}> / ${BOT_IDENTITY.name} <${BOT_IDENTITY.email}>`);
     expect(existsSync(path.join(home, '.gitconfig'))).toBe(false);
@@ -45,7 +45,8 @@ describe('git identity on a runner that has none', () => {
     execFileSync('git', ['config', 'user.name', 'Release Manager'], { cwd: repo });
     execFileSync('git', ['config', 'user.email', 'rm@example.com'], { cwd: repo });
     writeFileSync(path.join(repo, 'b.txt'), 'b\n');
-    await new Git(repo).commitPaths(['b.txt'], 'by hand');
+    await new Git(repo).run(['add', 'b.txt']);
+    await new Git(repo).run(['commit', '--quiet', '-m', 'by hand']);
     expect(execFileSync('git', ['log', '-1', '--format=%an <%ae>'], { cwd: repo, encoding: 'utf8' }).trim()).toBe('Release Manager <rm@example.com>');
   });
 });
