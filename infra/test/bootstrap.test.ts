@@ -140,3 +140,17 @@ describe('cloud stacks and the bootstrap agree', () => {
     for (const r of roles) expect(r.inputs.permissionsBoundary, `${stack} ${r.name}`).toBe(workload);
   });
 });
+
+describe('the bootstrap and the registry stack agree', () => {
+  it("lets the build role push to exactly the registry's repositories, and names their prefix in IMAGE_REPOSITORY", async () => {
+    const registry = await capture('registry');
+    const urls = ofType(registry, 'aws:ecr/repository:Repository').map((r) => String(r.state.repositoryUrl));
+    const boot = await capture('bootstrap');
+    const prefix = ofType(boot, 'github:index/actionsVariable:ActionsVariable').find((v) => v.inputs.variableName === 'IMAGE_REPOSITORY')!.inputs.value;
+    expect(urls.length).toBe(catalog.services.length);
+    for (const url of urls) expect(url.startsWith(`${prefix}/`), url).toBe(true);
+    const push = statements(boot.resources.find((r) => r.type === 'aws:iam/rolePolicy:RolePolicy' && r.name === 'build')!.inputs.policy).find((s) => s.Sid === 'PushToTheRegistry')!;
+    const pattern = new RegExp(`^${String(push.Resource).replace(/[.]/g, '\\.').replace('*', '[^/]+')}$`);
+    for (const r of ofType(registry, 'aws:ecr/repository:Repository')) expect(`arn:aws:ecr:eu-central-1:123456789012:repository/${r.inputs.name}`).toMatch(pattern);
+  });
+});
