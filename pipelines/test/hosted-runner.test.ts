@@ -67,7 +67,7 @@ describe("a release job's steps on a hosted runner: clean HOME, no git identity,
       {
         // Stand-ins for the two marketplace actions that fetch something: the repository and Node.
         'actions/checkout': () => execFileSync('git', ['clone', '--quiet', root, box.workspace]),
-        'actions/setup-node': HostedRunner.setupNodeStandIn(path.join(TOOLS_ROOT, 'node_modules/node/bin/node'), box),
+        'actions/setup-node': HostedRunner.setupNodeStandIn(process.execPath, box), // the Node 24 running this test
       },
       {
         MSA_PULUMI_DOWNLOAD_BASE: site.url, MSA_PULUMI_PLUGIN_SERVER: site.url,
