@@ -71,10 +71,11 @@ describe('pull requests: branch code never holds more than its own preview', () 
     expect(pr.jobs.preview!.if).toContain("needs.affected.outputs.any-preview-stack == 'true'");
   });
 
-  it('never cancels a running pulumi up: no workflow-level cancel, and every job that changes a stack queues (cancel-in-progress false)', () => {
+  it('never cancels a running pulumi up or preview: no workflow-level cancel, and every job that locks a stack queues (cancel-in-progress false)', () => {
     for (const w of workflows) expect((w as { concurrency?: unknown }).concurrency, w.file).toBeUndefined();
     for (const { where, job } of allJobs) {
-      const changesStack = job.steps?.some((s) => /pipeline -- .*\b(deploy|promote|rollback|clone-env|destroy-env|sweep)\b/.test(s.run ?? ''));
+      // A preview takes the stack's lock too; a cancelled run would leave it held.
+      const changesStack = job.steps?.some((s) => /pipeline -- .*\b(deploy|promote|rollback|clone-env|destroy-env|sweep|preview|drift)\b/.test(s.run ?? ''));
       if (!changesStack) continue;
       expect(job.concurrency, where).toMatchObject({ 'cancel-in-progress': false });
     }
