@@ -47,7 +47,8 @@ const COMPUTED: Record<string, Computed> = {
     identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${name.toUpperCase()}` }] }],
     vpcConfig: { ...i.vpcConfig, clusterSecurityGroupId: `sg-${name}-cluster` },
   }),
-  'aws:iam/role:Role': (name) => ({ name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` }),
+  'aws:iam/role:Role': (name, i) => ({ name: i.name ?? name, arn: `arn:aws:iam::${ACCOUNT}:role/${i.name ?? name}` }),
+  'aws:iam/policy:Policy': (name, i) => ({ arn: `arn:aws:iam::${ACCOUNT}:policy/${i.name ?? name}` }),
   'aws:iam/openIdConnectProvider:OpenIdConnectProvider': (_name, i) => ({ arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(i.url).replace(/^https:\/\//, '')}` }),
   'aws:msk/cluster:Cluster': (name, _i, region) => ({
     arn: `arn:aws:kafka:${region}:${ACCOUNT}:cluster/${name}/0a1b2c3d-0000-4000-8000-000000000001-1`,
@@ -80,6 +81,7 @@ function k8sState(name: string, i: Record<string, any>): Record<string, unknown>
 
 /** The id the mocked engine gives a resource: security groups look like sg-…, so rules that name them read naturally. */
 export function mockId(type: string, name: string): string {
+  if (type === 'github:index/team:Team') return String([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7)); // GitHub team ids are numbers
   return type === 'aws:ec2/securityGroup:SecurityGroup' ? `sg-${name}` : `${name}-id`;
 }
 

@@ -7,6 +7,7 @@ import { assertKnownStack, parseWith, readRawConfig } from './config/read.ts';
 import { resolveCloudServices } from './config/services.ts';
 import { stackConfigSchema } from './config/stack-schema.ts';
 import { deployRegistry } from './registry/registry.ts';
+import { deployBootstrap } from './bootstrap/bootstrap.ts';
 
 export interface RunOptions {
   /** Folder whose apps/ holds the catalog; the repository root by default (tests point it at a temporary catalog). */
@@ -27,6 +28,7 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
     const catalog = loadCatalog(options.catalogRoot ?? root);
     if (config.target === 'local') return await deployLocal(config, catalog);
     if (config.target === 'registry') return deployRegistry({ stack, environment: 'registry' }, config, catalog);
+    if (config.target === 'bootstrap') return deployBootstrap({ stack, environment: 'bootstrap' }, config, catalog);
     const aws = config;
     const { specs: services, unreleased } = resolveCloudServices(stack, aws, catalog);
     for (const [name, why] of Object.entries(unreleased)) pulumi.log.info(`Stack "${stack}": ${name}: ${why}`);

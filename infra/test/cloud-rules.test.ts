@@ -111,7 +111,7 @@ describe.each(CLOUD_STACKS)('%s: the cloud stack against upstream facts', (stack
 
   it('gives every role the pipeline assumes against a cluster an access entry; the drift role reads no Secret (eks-access.json)', () => {
     const roles = workflowRoles();
-    const byVar: Record<string, keyof typeof config['msa:cluster']['pipelineRoles']> = { AWS_DEPLOY_ROLE_ARN: 'deploy', AWS_PREVIEW_ROLE_ARN: 'preview', AWS_READONLY_ROLE_ARN: 'readOnly' };
+    const byVar: Record<string, keyof typeof config['msa:cluster']['pipelineRoles']> = { AWS_DEPLOY_ROLE_ARN: 'deploy', AWS_PREVIEW_ROLE_ARN: 'preview', AWS_PREVIEW_ENVIRONMENT_ROLE_ARN: 'previewEnvironment', AWS_READONLY_ROLE_ARN: 'readOnly' };
     // The build role only pushes images (release-service.yml); every other role runs Pulumi against a stack.
     expect([...roles.keys()].filter((v) => !(v in byVar)).sort()).toEqual(['AWS_BUILD_ROLE_ARN']);
     expect([...roles.get('AWS_BUILD_ROLE_ARN')!]).toEqual(['release-service.yml']);

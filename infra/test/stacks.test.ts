@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseStackOutputs } from '@msa/catalog';
 import type { Capture } from '../offline-plan/capture.ts';
 import { manifest, validateObject } from './k8s-objects.ts';
 import { baseEnvSchema, databaseConfig, kafkaConnectionOptions, loadEnv, type ServiceDefinition } from '@msa/service-kit';
@@ -222,6 +223,14 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
 
   it('exports the releases it applied, for the pipeline to compare with git', async () => {
     expect(c.outputs!.releases).toEqual(config['msa:releases']);
+  });
+
+  it("meets the pipeline's stack contract, with the Cognito identity the stage tests sign in against", async () => {
+    const plain = await new Promise<unknown>((resolve) => pulumi.output({ ...c.outputs, services: undefined, platform: undefined }).apply(resolve));
+    const outputs = parseStackOutputs(JSON.parse(JSON.stringify(plain)), stack);
+    expect(outputs.target).toBe('aws');
+    expect(outputs.identity?.issuer).toMatch(new RegExp(`^https://cognito-idp\\.${config['msa:region'] ?? '[a-z0-9-]+'}\\.amazonaws\\.com/`));
+    expect(outputs.identity?.clientId).toBeTruthy();
   });
 
   it('keeps database credentials secret in the stack outputs and the delivered Kubernetes Secret', async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { findRepoRoot } from '@msa/catalog';
+import { findRepoRoot, loadCatalog } from '@msa/catalog';
 import { createContext, type PipelineContext } from './context.ts';
 import { affectedCommand } from './commands/affected.ts';
 import { buildCommand } from './commands/build.ts';
@@ -16,6 +16,10 @@ import { statusCommand } from './commands/status.ts';
 import { openPullRequestsFromGithub, sweepCommand } from './commands/sweep.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { stageTestCommand } from './commands/stage-test.ts';
+import { syncCodeowners } from './codeowners/codeowners.ts';
+import { driftCommand } from './commands/drift.ts';
+import { commentBody, githubApiFromEnv, upsertPullRequestComment } from './output/pr-comment.ts';
+import { pluginLines, providerPlugins } from './setup/plugins.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -165,11 +169,29 @@ export function buildProgram(): Command {
 
   program
     .command('preview')
-    .description('pulumi preview of a stack, summarised (and commented on a pull request)')
+    .description('pulumi preview of a stack, summarised (and written to a file for the pull request comment)')
     .requiredOption('--stack <stack>', 'the stack')
-    .option('--comment-pr <number>', 'comment the summary on this pull request', int)
-    .action(async (o: { stack: string; commentPr?: number }) => {
-      await previewCommand(ctx(), { stack: o.stack, ...(o.commentPr !== undefined ? { commentOn: o.commentPr } : {}) });
+    .option('--summary-file <file>', 'also write the summary (Markdown) to this file')
+    .action(async (o: { stack: string; summaryFile?: string }) => {
+      await previewCommand(ctx(), { stack: o.stack, ...(o.summaryFile ? { summaryFile: o.summaryFile } : {}) });
+    });
+
+  program
+    .command('comment-pr <number>')
+    .description("put the summaries in a folder into the pipeline's one comment on a pull request, edited in place")
+    .requiredOption('--from <dir>', 'folder of Markdown summaries (the preview jobs\' artifacts)')
+    .action(async (pr: string, o: { from: string }) => {
+      const n = int(pr);
+      const r = await upsertPullRequestComment(githubApiFromEnv(process.env), n, commentBody(o.from, n));
+      process.stdout.write(`#${n}: comment ${r.id} ${r.action}\n`);
+    });
+
+  program
+    .command('drift')
+    .description('pulumi refresh --preview-only: resources changed outside Pulumi (exit 3 when a stack drifted)')
+    .requiredOption('--stack <stack>', 'the stack')
+    .action(async (o: { stack: string }) => {
+      await driftCommand(ctx(), { stack: o.stack });
     });
 
   program
@@ -189,6 +211,24 @@ export function buildProgram(): Command {
     .option('--keep', 'keep the stand-in stacks')
     .action(async (service: string, o: { source: string; keep?: boolean }) => {
       await rehearseCommand(ctx(), { service, source: o.source, keep: Boolean(o.keep) });
+    });
+
+  program
+    .command('codeowners')
+    .description('write .github/CODEOWNERS from the catalog (each service folder to its team); --check only compares')
+    .option('--check', 'fail when the file differs from the catalog instead of writing it')
+    .action((o: { check?: boolean }) => {
+      const root = ctx().root;
+      const r = syncCodeowners(root, loadCatalog(root), { check: Boolean(o.check) });
+      process.stdout.write(`${r.file}: ${r.changed ? 'written' : 'up to date'}\n`);
+    });
+
+  program
+    .command('pulumi-plugins')
+    .description("the provider plugins the lockfile's @pulumi/* packages need, one `<name> <version> [<server>]` a line")
+    .action(() => {
+      const lines = pluginLines(providerPlugins(ctx().root));
+      process.stdout.write(lines ? `${lines}\n` : '');
     });
 
   return program;

@@ -113,6 +113,9 @@ describe('clone-env, destroy-env and sweep', { timeout: 180_000 }, () => {
     expect(clone.get('msa:environment')).toBe('preview');
     expect(clone.get('msa:cluster')).toEqual({ mode: 'reference', stack: 'organization/msa/staging' });
     expect(clone.releases()).toEqual(staging.releases());
+    // Staging's secrets use the protected key; its preview, deployed by pull-request jobs, the non-prod one.
+    expect(parse(f.repo.read('Pulumi.staging.yaml')).secretsprovider).toMatch(/msa-pulumi-secrets-protected/);
+    expect(parse(f.repo.read('Pulumi.pr-9.yaml')).secretsprovider).toBe('awskms://alias/msa-pulumi-secrets-nonprod?region=eu-central-1');
     const raw = Object.fromEntries(Object.entries(parse(f.repo.read('Pulumi.pr-9.yaml')).config as Record<string, unknown>).map(([k, v]) => [k.slice(4), v]));
     const schemaModule = '@msa/infra/src/config/aws-schema.ts';
     const { awsStackConfigSchema } = (await import(schemaModule)) as typeof import('@msa/infra/src/config/aws-schema.ts');

@@ -22,11 +22,11 @@ describe('workflows: structure', () => {
     ]);
   });
 
-  it('hold no logic: every run step is `npm ci` or one `npm run pipeline -- <command>`, with no ${{ }} inside', () => {
+  it('hold no logic: every run step is `npm test` or one `npm run pipeline -- <command>`, with no ${{ }} inside', () => {
     const runs = allJobs.flatMap(({ w, id, job }) => (job.steps ?? []).filter((s) => s.run !== undefined).map((s) => ({ where: `${w.file}:${id}`, run: s.run! })));
-    expect(runs.length).toBeGreaterThan(20);
+    expect(runs.length).toBeGreaterThan(15);
     for (const { where, run } of runs) {
-      expect(run, where).toMatch(/^(npm ci|npm run pipeline -- [a-z-]+[^\n;&|`]*)\n?$/);
+      expect(run, where).toMatch(/^(npm test|npm run pipeline -- [a-z-]+[^\n;&|`]*)\n?$/);
       expect(run, where).not.toContain('${{');
     }
   });
@@ -35,7 +35,7 @@ describe('workflows: structure', () => {
     const uses = workflows.flatMap((w) => w.text.split('\n').filter((l) => /^\s*(- )?uses:/.test(l)).map((l) => ({ w: w.file, l: l.trim() })));
     expect(uses.length).toBeGreaterThan(20);
     for (const { w, l } of uses) {
-      if (l.includes('./.github/workflows/')) continue;
+      if (l.includes('./.github/workflows/') || l.includes('./.github/actions/')) continue;
       expect(l, w).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
     }
   });
@@ -60,7 +60,7 @@ describe('workflows: structure', () => {
       }
     }
     const pr = byFile('pull-request.yml');
-    for (const id of ['preview', 'preview-environment', 'destroy-preview-environment']) {
+    for (const id of ['preview', 'preview-environment', 'comment', 'destroy-preview-environment']) {
       expect(pr.jobs[id]!.if, id).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     }
   });
@@ -154,11 +154,13 @@ describe('workflows: structure', () => {
     expect(rollback.inputs.env!.options).toEqual([...PROMOTION_CHAIN]);
   });
 
-  it('keep drift detection read-only: it only runs `status`', () => {
+  it('keep drift detection read-only: per cloud stack, a refresh preview and the release state check, with the read-only role', () => {
     const drift = byFile('drift.yml');
-    const runs = Object.values(drift.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run).filter(Boolean));
-    expect(runs).toEqual(['npm ci', 'npm run pipeline -- status --fail-on-drift']);
-    expect(Object.values(drift.jobs).every((j) => (j.permissions as Record<string, string>).contents === 'read')).toBe(true);
+    const job = drift.jobs.drift!;
+    expect((job.strategy?.matrix as { stack: string[] }).stack).toEqual([...PROMOTION_CHAIN]);
+    expect(job.steps!.map((s) => s.run?.trimEnd()).filter(Boolean)).toEqual(['npm run pipeline -- drift --stack "$STACK"', 'npm run pipeline -- status --stack "$STACK" --fail-on-drift']);
+    expect(job.steps!.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_READONLY_ROLE_ARN }}');
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
   });
 });
 
@@ -201,6 +203,13 @@ describe('workflows: linters', () => {
       cwd: root,
       encoding: 'utf8',
     });
+    expect(JSON.parse(out)).toEqual([]);
+  });
+
+  it('zizmor (offline, pedantic persona) finds nothing in the pull-request, main, drift, rollback and sweep workflows', () => {
+    // release-service.yml, release-stage.yml and promote.yml are being reworked with the release state; they join this list then.
+    const files = ['drift.yml', 'main.yml', 'pull-request.yml', 'rollback.yml', 'sweep.yml'].map((f) => `.github/workflows/${f}`);
+    const out = execFileSync(path.join(root, '.tools/zizmor/bin/zizmor'), ['--offline', '--no-progress', '--persona', 'pedantic', '--format', 'json', ...files], { cwd: root, encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual([]);
   });
 });

@@ -6,16 +6,18 @@ import { facts } from '../facts.ts';
 export interface PipelineRoles {
   readonly deploy: string;
   readonly preview: string;
+  readonly previewEnvironment: string;
   readonly readOnly: string;
 }
 
 /**
  * What each pipeline role may do in the cluster. Deploying applies everything (cluster admin). A preview of a stack is a
- * server-side dry run, which needs the same rights as the apply, and preview environments create namespaces: cluster
+ * server-side dry run, which needs the same rights as the apply, and preview environments (previewEnvironment) create
+ * namespaces: cluster
  * admin, except in prod, where pull-request code only views. Drift checks only read, and the view policy reads no Secret.
  */
 export function accessPolicyOf(kind: keyof PipelineRoles, environment: string): string {
-  const admin = kind === 'deploy' || (kind === 'preview' && environment !== 'prod');
+  const admin = kind === 'deploy' || ((kind === 'preview' || kind === 'previewEnvironment') && environment !== 'prod');
   return facts.eksAccess()[admin ? 'AmazonEKSClusterAdminPolicy' : 'AmazonEKSViewPolicy']!.arn;
 }
 

@@ -16,6 +16,7 @@ const network = z
   .strict();
 
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR such as 203.0.113.0/24');
+const policyArn = z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/, 'an IAM policy ARN such as arn:aws:iam::123456789012:policy/msa-workload-boundary');
 const roleArn = z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN such as arn:aws:iam::123456789012:role/msa-deploy');
 
 const createCluster = z
@@ -35,9 +36,10 @@ const createCluster = z
     publicAccessCidrs: z.array(cidr.refine((c) => !c.endsWith('/0'), 'a range narrower than the whole internet')).min(1),
     /**
      * The pipeline's IAM roles, each given an EKS access entry (the cluster authenticates through the API only):
-     * deploy (`pulumi up`), preview (`pulumi preview`, preview environments) and readOnly (drift checks).
+     * deploy (this stage's `pulumi up`), preview (pull requests' `pulumi preview`), previewEnvironment (the pr-N stacks
+     * that run on this cluster) and readOnly (drift checks). The bootstrap stack creates them (infra/src/bootstrap/roles.ts).
      */
-    pipelineRoles: z.object({ deploy: roleArn, preview: roleArn, readOnly: roleArn }).strict(),
+    pipelineRoles: z.object({ deploy: roleArn, preview: roleArn, previewEnvironment: roleArn, readOnly: roleArn }).strict(),
   })
   .strict();
 
@@ -120,6 +122,8 @@ export const awsStackConfigSchema = z
     workloads,
     ingress,
     monitoring: monitoring.optional(),
+    /** The permissions boundary every IAM role this stack creates carries (the bootstrap stack's msa-workload-boundary). */
+    permissionsBoundary: policyArn,
     releases: z.record(z.string(), releaseSchema).default({}),
   })
   .strict()

@@ -21,6 +21,7 @@ export function previewStackConfig(
     'msa:database': database && { ...database, multiAz: false, deletionProtection: false, backupRetentionDays: 1 },
     'msa:workloads': { minReplicas: 1 },
     'msa:ingress': ingress && { ...ingress, host: `${options.stack}.${ingress.host}` },
+    'msa:permissionsBoundary': source['msa:permissionsBoundary'],
     'msa:releases': source['msa:releases'],
   };
 }

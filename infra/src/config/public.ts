@@ -4,3 +4,4 @@ export { StackConfigError, type ConfigProblem } from './errors.ts';
 export { awsStackConfigSchema, type AwsStackConfig } from './aws-schema.ts';
 export { localStackConfigSchema, type LocalStackConfig } from '../targets/local/config.ts';
 export { previewStackConfig } from './preview.ts';
+export { PROTECTED_ENVIRONMENTS, secretsProviderOf } from '../bootstrap/config.ts';

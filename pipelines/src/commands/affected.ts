@@ -1,5 +1,6 @@
 import { computeAffected, type AffectedResult } from '../affected/affected.ts';
 import { writeGithubOutputs } from '../output/github.ts';
+import { pullRequestPreviewStacks, touchesPlatform } from '../output/pull-request.ts';
 import { renderTable } from '../output/table.ts';
 
 export interface AffectedCommandOptions {
@@ -7,7 +8,7 @@ export interface AffectedCommandOptions {
   base: string;
   head?: string;
   json?: boolean;
-  /** File to append GitHub step outputs to (services, matrix, stacks, any). */
+  /** File to append GitHub step outputs to (services, matrix, stacks, any, preview-stacks, platform). */
   githubOutput?: string;
   print?: (text: string) => void;
 }
@@ -40,6 +41,10 @@ export async function affectedCommand(opts: AffectedCommandOptions): Promise<Aff
       stacks: JSON.stringify(result.stacks.map((s) => s.name)),
       any: String(result.services.length > 0),
       'any-stack': String(result.stacks.length > 0),
+      // What a pull request previews (never local, staging or prod), and whether the platform's own tests must run.
+      'preview-stacks': JSON.stringify(pullRequestPreviewStacks(result.stacks.map((s) => s.name))),
+      'any-preview-stack': String(pullRequestPreviewStacks(result.stacks.map((s) => s.name)).length > 0),
+      platform: String(touchesPlatform(result.changedFiles)),
     });
   }
   print(opts.json ? JSON.stringify({ ...result, matrix: matrixOf(result) }, null, 2) : renderAffected(result));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { PipelineContext } from '../context.ts';
 import { stackFileName } from '@msa/catalog';
-import { previewStackConfig } from '@msa/infra/config';
+import { previewStackConfig, secretsProviderOf } from '@msa/infra/config';
 import { cloneLocalStack, StackConfig, upWaitingForLock } from '@msa/stack-driver';
 import { PREVIEW_STACK } from '../stacks/chain.ts';
 import { materializeReleases, releaseStore } from '../release/state.ts';
@@ -76,14 +76,15 @@ async function cloneLocal(ctx: PipelineContext, opts: CloneOptions): Promise<Sta
  */
 async function cloudPreview(ctx: PipelineContext, source: StackConfig, opts: CloneOptions): Promise<StackConfig> {
   const raw: Record<string, unknown> = {};
-  for (const key of ['msa:target', 'msa:region', 'msa:kafka', 'msa:database', 'msa:ingress', 'msa:releases']) raw[key] = source.get(key);
+  for (const key of ['msa:target', 'msa:region', 'msa:kafka', 'msa:database', 'msa:ingress', 'msa:permissionsBoundary', 'msa:releases']) raw[key] = source.get(key);
   const org = opts.org ?? process.env.MSA_PULUMI_ORG ?? 'organization';
   const config = previewStackConfig(raw, { stack: opts.to, reference: `${org}/msa/${opts.from}` });
   const defined = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
   writeFileSync(
     path.join(ctx.root, stackFileName(opts.to)),
     `# Preview of ${opts.from}, made by \`pipeline clone-env\`: its releases on ${opts.from}'s cluster (stack reference).\n` +
-      stringify({ config: defined }),
+      // A preview's secrets use the non-prod key whatever its source uses: the job that deploys it may not touch prod's key.
+      stringify({ secretsprovider: secretsProviderOf(opts.to, String(source.get('msa:region'))), config: defined }),
   );
   return StackConfig.load(ctx.root, opts.to);
 }

@@ -33,9 +33,10 @@ export async function stageTestCommand(ctx: PipelineContext, opts: StageTestOpti
   const open = ctx.catalog().services.filter((s) => s.public);
   if (open.length !== 1) throw new Error(`The stage tests drive the one public service; the catalog marks ${open.length} (${open.map((s) => s.name).join(', ') || 'none'})`);
   const service = open[0]!;
-  const url = endpointOf(await readStackOutputs(ctx, opts.env), service.name);
+  const outputs = await readStackOutputs(ctx, opts.env);
+  const url = endpointOf(outputs, service.name);
   if (!url) throw new Error(`${opts.env} exports no endpoint for ${service.name} (stack output endpoints.${service.name}); has it been deployed?`);
-  const client: ApiClient = { baseUrl: url, headers: opts.headers ?? (await stageTestHeaders(ctx.root, opts.env)) };
+  const client: ApiClient = { baseUrl: url, headers: opts.headers ?? (await stageTestHeaders(ctx.root, opts.env, outputs)) };
   const started = Date.now();
   const paths = await runSagaPaths(client, opts.timeoutMs ?? 60_000);
   const ms = Date.now() - started;

@@ -1,5 +1,8 @@
 import { exec, execOrThrow } from '@msa/stack-driver';
 
+/** Who commits when git has no identity: GitHub's Actions bot, as actions/checkout's own docs use it. */
+export const BOT_IDENTITY = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' } as const;
+
 /** Thin wrappers over the git CLI for the questions the pipeline asks of a repository. */
 export class Git {
   readonly root: string;
@@ -10,20 +13,33 @@ export class Git {
     this.root = root;
   }
 
+  private identity?: Promise<string[]>;
+
   async run(args: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<string> {
     this.calls++;
-    return (await execOrThrow('git', args, { cwd: this.root, ...(env ? { env } : {}), ...(input !== undefined ? { input } : {}) })).stdout;
+    return (await execOrThrow('git', [...(await this.identityArgs()), ...args], { cwd: this.root, ...(env ? { env } : {}), ...(input !== undefined ? { input } : {}) })).stdout;
   }
 
   async tryRun(args: string[], env?: NodeJS.ProcessEnv): Promise<string | undefined> {
     this.calls++;
-    const r = await exec('git', args, { cwd: this.root, ...(env ? { env } : {}) });
+    const r = await exec('git', [...(await this.identityArgs()), ...args], { cwd: this.root, ...(env ? { env } : {}) });
     return r.exitCode === 0 ? r.stdout : undefined;
   }
 
   /** The environment that lets one git command authenticate to the remote (see credentialEnv). */
   credentials(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | undefined {
     return credentialEnv(env);
+  }
+
+  /**
+   * A hosted runner has no git identity, and the pipeline's commits (and the rebases of a push) need one: when git has
+   * none, each command gets the Actions bot's through `-c`, never written to any config file. An identity a user or a
+   * workflow set is kept.
+   */
+  private identityArgs(): Promise<string[]> {
+    this.identity ??= Promise.all(['user.name', 'user.email'].map((k) => exec('git', ['config', '--get', k], { cwd: this.root })))
+      .then(([name, email]) => (name!.exitCode === 0 && email!.exitCode === 0 ? [] : ['-c', `user.name=${BOT_IDENTITY.name}`, '-c', `user.email=${BOT_IDENTITY.email}`]));
+    return this.identity;
   }
 
   async revParse(ref: string): Promise<string> {

@@ -20,15 +20,25 @@ import { otlpEndpoint } from '../../monitoring/namespace.ts';
 import { ServiceMonitoring } from '../../monitoring/service-monitoring.ts';
 import { createPlatform, protectData, referencePlatform, PLATFORM_KEYS } from './platform.ts';
 
+/**
+ * Every IAM role the stack creates (IRSA, node, controller roles, in whichever component) carries the permissions
+ * boundary, so no policy attached to it later can reach beyond it. Given to each top-level component: children inherit
+ * their parent's transformations.
+ */
+function boundEveryRole(boundary: string): pulumi.ResourceTransformation {
+  return (args) => (args.type === 'aws:iam/role:Role' ? { props: { ...args.props, permissionsBoundary: boundary }, opts: args.opts } : undefined);
+}
+
 /** Everything a cloud stack deploys. Config and catalog arrive validated; nothing here reads config. */
 export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catalog, specs: CloudServiceSpec[]) {
+  const transformations = [boundEveryRole(config.permissionsBoundary)];
   const shared = config.cluster.mode === 'reference';
   // A referenced platform is read and checked first, so a bad reference registers nothing else.
   const referenced = config.cluster.mode === 'reference' ? await referencePlatform(env, config.cluster.stack) : undefined;
   const awsProvider = new aws.Provider(`${env.stack}-aws`, { region: config.region as aws.Region });
-  const platform = referenced ?? createPlatform(env, config, { providers: { aws: awsProvider } });
+  const platform = referenced ?? createPlatform(env, config, { providers: { aws: awsProvider }, transformations });
   const k8sProvider = new k8s.Provider(`${env.stack}-k8s`, { kubeconfig: platform.kubeconfig, enableServerSideApply: true }, { dependsOn: platform.ready ?? [] });
-  const opts = { providers: { aws: awsProvider, kubernetes: k8sProvider } };
+  const opts = { providers: { aws: awsProvider, kubernetes: k8sProvider }, transformations };
   // Preview stacks share a cluster and Kafka: their namespaces and topics carry the stack's name.
   const prefix = shared ? { namespace: `${env.stack}-`, topic: `${env.stack}.` } : { namespace: '', topic: '' };
 

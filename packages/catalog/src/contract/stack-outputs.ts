@@ -26,6 +26,11 @@ export const stackOutputsSchema = z.looseObject({
   endpoints: z.record(z.string(), z.url()),
   /** Service → what the stack runs of it: the drift check compares this with git's msa:releases. */
   releases: z.record(z.string(), runningReleaseSchema),
+  /**
+   * The stack's identity provider when it is a Cognito user pool (the AWS target): what a client
+   * signs in against. A local stack's dev issuer keeps its key on the machine instead (no output).
+   */
+  identity: z.object({ issuer: z.url(), clientId: z.string().min(1), userPoolId: z.string().min(1) }).optional(),
 });
 
 export type StackOutputs = z.infer<typeof stackOutputsSchema>;
