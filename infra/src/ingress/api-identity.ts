@@ -39,7 +39,9 @@ export class ApiIdentity extends pulumi.ComponentResource {
     const client = new aws.cognito.UserPoolClient(`${name}-api-client`, {
       userPoolId: pool.id,
       generateSecret: false,
-      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      // SRP for people; ADMIN_USER_PASSWORD only with the account's IAM credentials (how an admin gets the stage
+      // tests' refresh token, README); refresh tokens for both.
+      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       // "Incorrect username or password" for an unknown user too: accounts cannot be enumerated.
       preventUserExistenceErrors: 'ENABLED',
       enableTokenRevocation: true,
