@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { redisAdminUrl } from './redis/server.ts';
 
 /** The repository root: this package lives in <root>/packages/local-servers/src. */
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -24,6 +25,7 @@ const envSchema = z
     MSA_PG_PORT: port('MSA_PG_PORT', 55432),
     MSA_KAFKA_PORT: port('MSA_KAFKA_PORT', 59092),
     MSA_KAFKA_CONTROLLER_PORT: port('MSA_KAFKA_CONTROLLER_PORT', 59093),
+    MSA_REDIS_PORT: port('MSA_REDIS_PORT', 56379),
     MSA_LOCAL_DIR: absoluteDir('MSA_LOCAL_DIR', path.join(repoRoot, '.local')),
     MSA_TOOLS_DIR: absoluteDir('MSA_TOOLS_DIR', path.join(repoRoot, '.tools')),
   })
@@ -37,6 +39,7 @@ const envSchema = z
       ['MSA_PG_PORT', env.MSA_PG_PORT],
       ['MSA_KAFKA_PORT', env.MSA_KAFKA_PORT],
       ['MSA_KAFKA_CONTROLLER_PORT', env.MSA_KAFKA_CONTROLLER_PORT],
+      ['MSA_REDIS_PORT', env.MSA_REDIS_PORT],
     ] as const;
     for (const [i, [name, value]] of ports.entries()) {
       const clash = ports.slice(0, i).find(([, other]) => other === value);
@@ -67,6 +70,16 @@ export interface ServersConfig {
     readonly propertiesFile: string;
     readonly log4jFile: string;
   };
+  readonly redis: {
+    readonly port: number;
+    readonly dir: string;
+    readonly dataDir: string;
+    readonly confFile: string;
+    readonly pidFile: string;
+    readonly logFile: string;
+    /** The admin user's password, made on first start (mode 0600). */
+    readonly passwordFile: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
   const e = parsed.data;
   const pgDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'postgres');
   const kafkaDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'kafka');
+  const redisDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'redis');
   return {
     host: '127.0.0.1',
     localDir: e.MSA_LOCAL_DIR,
@@ -111,6 +125,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
       propertiesFile: path.join(kafkaDir, 'server.properties'),
       log4jFile: path.join(kafkaDir, 'log4j2.properties'),
     },
+    redis: {
+      port: e.MSA_REDIS_PORT,
+      dir: redisDir,
+      dataDir: path.join(redisDir, 'data'),
+      confFile: path.join(redisDir, 'redis.conf'),
+      pidFile: path.join(redisDir, 'redis.pid'),
+      logFile: path.join(redisDir, 'redis.log'),
+      passwordFile: path.join(redisDir, 'admin-password'),
+    },
   };
 }
 
@@ -118,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
 export interface ConnectionSettings {
   postgres: { host: string; port: number; user: string; url: string };
   kafka: { bootstrap: string; brokers: string[] };
+  /** The admin URL (its password is made on first start); services get users of their own (redis/provision.ts). */
+  redis: { host: string; port: number; url: string };
 }
 
 export function connectionSettings(config: ServersConfig = loadConfig()): ConnectionSettings {
@@ -130,5 +155,6 @@ export function connectionSettings(config: ServersConfig = loadConfig()): Connec
       url: `postgres://${config.postgres.user}@${config.host}:${config.postgres.port}/postgres`,
     },
     kafka: { bootstrap, brokers: [bootstrap] },
+    redis: { host: config.host, port: config.redis.port, url: redisAdminUrl(config) },
   };
 }

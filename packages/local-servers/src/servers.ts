@@ -5,11 +5,13 @@ import { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
 import { installPostgres } from './postgres/install.ts';
 import { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
 import { withLock } from './lock.ts';
+import { installRedis } from './redis/install.ts';
+import { redisState, startRedis, stopRedis } from './redis/server.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { type Log, residentBytes, silent } from './system.ts';
 
 export interface ServerStatus {
-  name: 'postgres' | 'kafka';
+  name: 'postgres' | 'kafka' | 'redis';
   running: boolean;
   pid: number | null;
   port: number;
@@ -25,12 +27,13 @@ export interface Options {
   log?: Log;
 }
 
-/** Installs whatever is missing: PostgreSQL from Debian's packages, the broker's jars from Maven Central. */
+/** Installs whatever is missing: PostgreSQL and Redis from Debian's packages, the broker's jars from Maven Central. */
 export async function installServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
   await checkPrerequisites(config);
   await withLock(path.join(config.toolsDir, 'install'), async () => {
     await installPostgres(log);
     await installKafka(config, log);
+    await installRedis(log);
   });
 }
 
@@ -42,12 +45,14 @@ export async function startServers({ config = loadConfig(), log = silent }: Opti
     // One after the other: on two cores the JVM's start-up and initdb would only slow each other down.
     await startPostgres(config, log);
     await startKafka(config, log);
+    await startRedis(config, log);
   });
   return connectionSettings(config);
 }
 
 export async function stopServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
   await withLock(serversLock(config), async () => {
+    await stopRedis(config, log);
     await stopKafka(config, log);
     await stopPostgres(config, log);
   });
@@ -57,6 +62,7 @@ export function serverStatus(config: ServersConfig = loadConfig()): ServerStatus
   const states = [
     { name: 'postgres' as const, state: postgresState(config), dataDir: config.postgres.dataDir },
     { name: 'kafka' as const, state: kafkaState(config), dataDir: config.kafka.dataDir },
+    { name: 'redis' as const, state: redisState(config), dataDir: config.redis.dataDir },
   ];
   return states.map(({ name, state, dataDir }) => ({
     name,
