@@ -50,7 +50,7 @@ func run() error {
 		{Name: "kafka", State: func(ctx context.Context) string { return stateOf(consumer.Ping(ctx)) }},
 		{Name: "consumer", State: func(context.Context) string { return consumer.State() }},
 	})
-	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	ln, err := listen(net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return fmt.Errorf("listen on %s:%d: %w", cfg.Host, cfg.Port, err)
 	}

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { CloudServiceSpec } from '../config/services.ts';
 import { awsTags, k8sLabels } from '../config/context.ts';
-import { consumerGroup, databaseName, deadLetterTopic, NO_PREFIXES, serviceEnv, topicName } from '@msa/catalog';
+import { consumerGroup, databaseName, hasDatabase, deadLetterTopic, NO_PREFIXES, serviceEnv, topicName } from '@msa/catalog';
 import { inClusterUrl } from './calls.ts';
 import { ServiceDatabase } from './database.ts';
 import { DatabaseRoles } from './database-roles.ts';
@@ -34,6 +34,10 @@ export class Microservice extends pulumi.ComponentResource {
     const namespace = `${host.prefix.namespace}${svc.name}`;
     const topic = (t: string) => topicName(host.prefix.topic, t);
     const parent = { parent: this };
+    if (!hasDatabase(svc)) {
+      // The cloud targets provision PostgreSQL only so far; a stack reaches here only with a release of the service.
+      throw new Error(`${svc.name}: its catalog store.engine is "${svc.store.engine}", which the aws target does not provision yet; leave msa:releases.${svc.name} out of this stack`);
+    }
     // Each service has an RDS instance of its own, so no stack shares a database server: no prefix.
     const dbName = databaseName(svc, NO_PREFIXES);
 

@@ -5,5 +5,5 @@ export { findPostgresBinDir } from './postgres/install.ts';
 export { installServers, kafkaVersion, type Options, type ServerStatus, serverStatus, startServers, stopServers } from './servers.ts';
 export { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
 export { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
-export { redisState, startRedis, stopRedis, redisAdminUrl } from './redis/server.ts';
-export { createRedisUser, dropRedisUser, type RedisUser } from './redis/provision.ts';
+export { redisState, startRedis, stopRedis, redisAdminUrl, redisPassword } from './redis/server.ts';
+export { createRedisUser, dropRedisUser, redisUserExists, type RedisUser } from './redis/provision.ts';

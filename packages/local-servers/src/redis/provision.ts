@@ -22,6 +22,15 @@ export async function createRedisUser(adminUrl: string, user: string): Promise<R
   return { user, keyPrefix, url: `redis://${encodeURIComponent(user)}:${password}@${u.hostname}:${u.port}/0` };
 }
 
+/** Whether the user exists; throws when the server cannot be reached. */
+export async function redisUserExists(adminUrl: string, user: string): Promise<boolean> {
+  let found = false;
+  await asAdmin(adminUrl, async (c) => {
+    found = (await c.sendCommand(['ACL', 'GETUSER', user])) !== null;
+  });
+  return found;
+}
+
 /** Removes the user and every key it owned. */
 export async function dropRedisUser(adminUrl: string, user: string): Promise<void> {
   await asAdmin(adminUrl, async (c) => {
