@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the test suite needs on this machine, installed when missing and started when stopped.
 # Idempotent and quick on a machine that has it all; on a fresh one it installs:
-#   npm dependencies (with Node 24 itself), PostgreSQL (Debian) and Kafka (Maven Central) via the
+#   npm dependencies (with Node 24 itself), PostgreSQL and Redis (Debian) and Kafka (Maven Central) via the
 #   servers command, the Pulumi CLI (built from the Go module proxy), actionlint and zizmor,
 #   schemathesis (PyPI, hash-pinned) and promtool (Debian's prometheus package).
 set -euo pipefail
@@ -15,7 +15,10 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
 fi
 export PATH="$repo/node_modules/.bin:$PATH"
 
-step "local servers: PostgreSQL and Kafka"
+step "Redis (Debian's redis-server, for services whose catalog store is redis); no server left running"
+bash tools/redis/install-redis.sh
+
+step "local servers: PostgreSQL, Kafka and Redis"
 node packages/local-servers/src/cli.ts start
 
 step "Pulumi CLI"

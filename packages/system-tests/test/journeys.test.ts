@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, eventually, metric, readTopic, request, sendRaw, TestSystem } from '../src/index.ts';
+import { envelope, eventually, metric, parseMetrics, readTopic, request, sendRaw, TestSystem } from '../src/index.ts';
 
 // The read side: the tracking service (Go, on Redis) follows every order through the saga from
 // the three services' events, started like every other catalog service from its catalog entry.
@@ -82,6 +84,14 @@ describe('the order journey read model', () => {
     // Inventory answers the OrderPlaced (a StockRejected: kiwi has no stock); the OrderPlaced itself is there once.
     const journey = (await request('GET', tracking(`/journeys/${orderId}`))).json;
     expect(types(journey).filter((t: string) => t === 'OrderPlaced')).toHaveLength(1);
+  });
+
+  it('exposes every metric its alert rules read, under the kit\'s names (the rules are written once for every language)', async () => {
+    const rules = readFileSync(path.join(system.root, 'monitoring', 'alerts.rules.yml'), 'utf8');
+    const read = new Set([...rules.matchAll(/([a-z_]+)\{service="tracking"/g)].map((m) => m[1]!));
+    expect(read.size).toBeGreaterThan(0);
+    const exposed = new Set(parseMetrics(await (await fetch(tracking('/metrics'))).text()).filter((m) => m.labels.service === 'tracking').map((m) => m.name));
+    expect([...read].filter((name) => !exposed.has(name))).toEqual([]);
   });
 
   it('answers like the other services: problem details, readiness checks, its OpenAPI document', async () => {
