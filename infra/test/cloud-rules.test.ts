@@ -224,7 +224,7 @@ describe.each(CLOUD_STACKS)('%s: the cloud stack against upstream facts', (stack
   });
 
   it("protects prod's network, cluster, brokers and databases from `pulumi destroy`, and only prod's", () => {
-    const guarded = ['aws:ec2/vpc:Vpc', 'aws:eks/cluster:Cluster', 'aws:msk/cluster:Cluster', 'aws:rds/instance:Instance'].flatMap((t) => ofType(c, t));
+    const guarded = ['aws:ec2/vpc:Vpc', 'aws:eks/cluster:Cluster', 'aws:msk/cluster:Cluster', 'aws:rds/instance:Instance', 'aws:elasticache/replicationGroup:ReplicationGroup'].flatMap((t) => ofType(c, t));
     expect(guarded.length).toBe(3 + catalog.services.length);
     for (const r of guarded) expect(r.protect, key(r)).toBe(stack === 'prod');
   });

@@ -22,12 +22,14 @@ type Config struct {
 	MetricsPath            string
 	OpenAPIPath            string
 	KafkaBrokers           []string
-	RedisURL               string
-	RedisKeyPrefix         string
-	LogLevel               string
-	MaxAttempts            int
-	RetryBase, RetryMax    time.Duration
-	ShutdownTimeout        time.Duration
+	// KafkaAuth is none (plain text, local) or aws-iam (MSK: TLS and IAM tokens for AWSRegion), as the kit's.
+	KafkaAuth, AWSRegion string
+	RedisURL             string
+	RedisKeyPrefix       string
+	LogLevel             string
+	MaxAttempts          int
+	RetryBase, RetryMax  time.Duration
+	ShutdownTimeout      time.Duration
 	// How long an event id is remembered, so a redelivery changes nothing (the kit's PROCESSED_RETENTION_MS).
 	ProcessedRetention time.Duration
 }
@@ -42,6 +44,7 @@ func (e *Error) Error() string {
 var (
 	pathRe   = regexp.MustCompile(`^/[A-Za-z0-9/_.-]*$`)
 	prefixRe = regexp.MustCompile(`^[a-zA-Z0-9._-]*$`)
+	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 )
 
 // Load validates the environment; lookup is os.LookupEnv in production.
@@ -59,6 +62,8 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 		MetricsPath:        r.match("METRICS_PATH", "/metrics", pathRe, "an absolute path such as /metrics"),
 		OpenAPIPath:        r.match("OPENAPI_PATH", "/openapi.json", pathRe, "an absolute path such as /openapi.json"),
 		KafkaBrokers:       r.list("KAFKA_BROKERS"),
+		KafkaAuth:          r.str("KAFKA_AUTH", "none"),
+		AWSRegion:          r.str("AWS_REGION", ""),
 		RedisURL:           r.required("REDIS_URL"),
 		RedisKeyPrefix:     r.str("REDIS_KEY_PREFIX", ""),
 		LogLevel:           r.str("LOG_LEVEL", "info"),
@@ -74,8 +79,11 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 	if !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") && c.RedisURL != "" {
 		r.issue("REDIS_URL", "a redis:// or rediss:// URL")
 	}
-	if auth, _ := lookup("KAFKA_AUTH"); auth != "" && auth != "none" {
-		r.issue("KAFKA_AUTH", fmt.Sprintf("%q is not supported by this service yet (only none)", auth))
+	if c.KafkaAuth != "none" && c.KafkaAuth != "aws-iam" {
+		r.issue("KAFKA_AUTH", fmt.Sprintf("none or aws-iam, not %q", c.KafkaAuth))
+	}
+	if c.KafkaAuth == "aws-iam" && !regionRe.MatchString(c.AWSRegion) {
+		r.issue("AWS_REGION", "an AWS region such as eu-west-1 (KAFKA_AUTH=aws-iam signs its tokens for it)")
 	}
 	if len(r.issues) > 0 {
 		return nil, &Error{Issues: r.issues}

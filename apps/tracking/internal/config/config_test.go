@@ -21,8 +21,19 @@ func TestTheCatalogsEnvironmentIsRead(t *testing.T) {
 	}
 }
 
+func TestMskIamNeedsTheRegionItSignsFor(t *testing.T) {
+	base := map[string]string{"SERVICE_NAME": "tracking", "PORT": "3104", "KAFKA_BROKERS": "b:9098", "REDIS_URL": "rediss://:t@cache:6379/0", "KAFKA_AUTH": "aws-iam"}
+	if _, err := config.Load(lookup(base)); err == nil || !strings.Contains(err.Error(), "AWS_REGION:") {
+		t.Fatalf("want AWS_REGION named, got %v", err)
+	}
+	base["AWS_REGION"] = "eu-central-1"
+	if c, err := config.Load(lookup(base)); err != nil || c.KafkaAuth != "aws-iam" {
+		t.Fatalf("%+v %v", c, err)
+	}
+}
+
 func TestEveryInvalidVariableIsNamedAtOnce(t *testing.T) {
-	_, err := config.Load(lookup(map[string]string{"PORT": "http", "REDIS_URL": "postgres://x", "HEALTH_PATH": "healthz", "KAFKA_AUTH": "aws-iam"}))
+	_, err := config.Load(lookup(map[string]string{"PORT": "http", "REDIS_URL": "postgres://x", "HEALTH_PATH": "healthz", "KAFKA_AUTH": "kerberos"}))
 	if err == nil {
 		t.Fatal("want an error")
 	}

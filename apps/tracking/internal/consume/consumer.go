@@ -78,7 +78,11 @@ func (c *Consumer) runOnce(ctx context.Context) error {
 	for i, t := range c.cfg.TopicsConsumed {
 		topics[i] = c.cfg.TopicPrefix + t
 	}
-	cl, err := kgo.NewClient(
+	auth, err := authOptions(ctx, c.cfg)
+	if err != nil {
+		return err
+	}
+	cl, err := kgo.NewClient(append(auth,
 		kgo.SeedBrokers(c.cfg.KafkaBrokers...),
 		kgo.ConsumerGroup(c.Group()),
 		kgo.ConsumeTopics(topics...),
@@ -94,7 +98,7 @@ func (c *Consumer) runOnce(ctx context.Context) error {
 				c.state.Store("ok")
 			}
 		}),
-	)
+	)...)
 	if err != nil {
 		return err
 	}

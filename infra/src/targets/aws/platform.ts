@@ -10,6 +10,7 @@ import { Network } from '../../network/network.ts';
 export interface Platform {
   vpcId: pulumi.Output<string>;
   dataSubnetGroupName: pulumi.Output<string>;
+  cacheSubnetGroupName: pulumi.Output<string>;
   clusterName: pulumi.Output<string>;
   clusterSecurityGroupId: pulumi.Output<string>;
   oidcProviderArn: pulumi.Output<string>;
@@ -26,7 +27,7 @@ export interface Platform {
 export const protectData = (config: AwsStackConfig) => config.environment === 'prod';
 
 export const PLATFORM_KEYS = [
-  'vpcId', 'dataSubnetGroupName', 'clusterName', 'clusterSecurityGroupId', 'oidcProviderArn',
+  'vpcId', 'dataSubnetGroupName', 'cacheSubnetGroupName', 'clusterName', 'clusterSecurityGroupId', 'oidcProviderArn',
   'oidcIssuer', 'kubeconfig', 'kafkaClusterArn', 'kafkaBootstrap', 'kafkaSecurityGroupId',
 ] as const satisfies readonly (keyof Platform)[];
 
@@ -48,6 +49,7 @@ export function createPlatform(env: Env, config: AwsStackConfig, opts: pulumi.Co
   return {
     vpcId: network.vpcId,
     dataSubnetGroupName: network.dataSubnetGroupName,
+    cacheSubnetGroupName: network.cacheSubnetGroupName,
     clusterName: cluster.name,
     clusterSecurityGroupId: cluster.securityGroupId,
     oidcProviderArn: cluster.oidcProviderArn,
