@@ -20,6 +20,8 @@ describe('local servers configuration', () => {
     expect(connectionSettings(config)).toEqual({
       postgres: { host: '127.0.0.1', port: 45432, user: 'postgres', url: 'postgres://postgres@127.0.0.1:45432/postgres' },
       kafka: { bootstrap: '127.0.0.1:49092', brokers: ['127.0.0.1:49092'] },
+      // No password yet in a data root whose Redis never started: it is made on first start.
+      redis: { host: '127.0.0.1', port: 56379, url: 'redis://default:@127.0.0.1:56379/0' },
     });
     expect(config.kafka.dataDir).toBe('/tmp/env-b/servers/kafka/data');
   });

@@ -44,13 +44,14 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
 
   beforeAll(async () => {
     localDir = mkdtempSync(path.join(os.tmpdir(), 'msa-local-servers-test-'));
-    const [pgPort, kafkaPort, controllerPort] = await freePorts(3);
+    const [pgPort, kafkaPort, controllerPort, redisPort] = await freePorts(4);
     env = {
       ...process.env,
       MSA_LOCAL_DIR: localDir,
       MSA_PG_PORT: String(pgPort),
       MSA_KAFKA_PORT: String(kafkaPort),
       MSA_KAFKA_CONTROLLER_PORT: String(controllerPort),
+      MSA_REDIS_PORT: String(redisPort),
     };
     config = loadConfig(env);
     // Two starts at once (two terminals, two test workers): the lock lets one do the work.
@@ -69,8 +70,9 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
     expect(await accepts(config.postgres.port)).toBe(true);
     expect(await accepts(config.kafka.port)).toBe(true);
     expect(logged.filter((line) => line.startsWith('postgres: initdb'))).toHaveLength(1);
-    expect(logged.filter((line) => / ready \(pid /.test(line))).toEqual([`postgres: ready (pid ${firstPids[0]})`, `kafka: ready (pid ${firstPids[1]})`]);
-    expect(logged.filter((line) => line.includes('already running'))).toHaveLength(2);
+    expect(await accepts(config.redis.port)).toBe(true);
+    expect(logged.filter((line) => / ready \(pid /.test(line))).toEqual([`postgres: ready (pid ${firstPids[0]})`, `kafka: ready (pid ${firstPids[1]})`, `redis: ready (pid ${firstPids[2]})`]);
+    expect(logged.filter((line) => line.includes('already running'))).toHaveLength(3);
   });
 
   it('makes a private data root (mkdtemp, 0700) reachable by PostgreSQL\'s own user when run as root', () => {
@@ -150,23 +152,25 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
     expect(statuses.map(({ name, running, pid, port }) => ({ name, running, pid, port }))).toEqual([
       { name: 'postgres', running: true, pid: firstPids[0], port: config.postgres.port },
       { name: 'kafka', running: true, pid: firstPids[1], port: config.kafka.port },
+      { name: 'redis', running: true, pid: firstPids[2], port: config.redis.port },
     ]);
     const { stdout } = await promisify(execFile)(process.execPath, [cli, 'status', '--json'], { env });
     const report = JSON.parse(stdout) as { servers: { name: string; running: boolean; pid: number }[] };
     expect(report.servers.map((s) => [s.name, s.running, s.pid])).toEqual([
       ['postgres', true, firstPids[0]],
       ['kafka', true, firstPids[1]],
+      ['redis', true, firstPids[2]],
     ]);
   });
 
   it('stop ends both processes and frees the ports; stopping again is harmless', async () => {
     await stopServers({ config });
     for (const pid of firstPids) expect(isAlive(pid!)).toBe(false);
-    expect(serverStatus(config).map((s) => s.running)).toEqual([false, false]);
+    expect(serverStatus(config).map((s) => s.running)).toEqual([false, false, false]);
     expect(await accepts(config.postgres.port)).toBe(false);
     expect(await accepts(config.kafka.port)).toBe(false);
     const again: string[] = [];
     await stopServers({ config, log: (line) => again.push(line) });
-    expect(again).toEqual(['kafka: not running', 'postgres: not running']);
+    expect(again).toEqual(['redis: not running', 'kafka: not running', 'postgres: not running']);
   });
 });

@@ -26,7 +26,11 @@ export function redisState(config: ServersConfig): ProcessState {
 
 export async function startRedis(config: ServersConfig, log: Log): Promise<ProcessState> {
   const r = config.redis;
-  if (redisState(config).running) return redisState(config);
+  const running = redisState(config);
+  if (running.running) {
+    log(`redis: already running (pid ${running.pid}, port ${r.port})`);
+    return running;
+  }
   const bin = await which('redis-server', { nothrow: true });
   if (!bin) throw new PrerequisiteError("redis-server is not installed: run `bash tools/redis/install-redis.sh` (Debian's redis-server package)");
   await requireFreePort(config.host, r.port, 'MSA_REDIS_PORT');
@@ -50,12 +54,17 @@ export async function startRedis(config: ServersConfig, log: Log): Promise<Proce
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new ServerStartError(`redis-server exited with ${code}; ${logTail(r.logFile)}`))));
   });
   await waitFor(async () => ((await ping(config)) ? true : undefined), 20_000, () => new ServerStartError(`redis did not answer on ${config.host}:${r.port} within 20 s; ${logTail(r.logFile)}`));
-  return redisState(config);
+  const state = redisState(config);
+  log(`redis: ready (pid ${state.pid})`);
+  return state;
 }
 
 export async function stopRedis(config: ServersConfig, log: Log): Promise<void> {
   const state = redisState(config);
-  if (!state.running || state.pid === undefined) return;
+  if (!state.running || state.pid === undefined) {
+    log('redis: not running');
+    return;
+  }
   log(`redis: stopping (pid ${state.pid})`);
   process.kill(state.pid, 'SIGTERM');
   await waitFor(() => (isAlive(state.pid!) ? undefined : true), 20_000, () => new ServerStartError(`redis (pid ${state.pid}) did not stop within 20 s`));
