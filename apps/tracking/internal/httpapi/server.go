@@ -54,7 +54,7 @@ func New(cfg *config.Config, model ReadModel, m *metrics.Metrics, log *slog.Logg
 var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+	mux := &getOnly{http.NewServeMux()}
 	mux.HandleFunc("GET "+s.cfg.HealthPath, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, map[string]string{"status": "ok", "service": s.cfg.Service, "version": s.cfg.Version})
 	})
@@ -73,10 +73,26 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /journeys/{orderId}", s.getJourney)
 	mux.HandleFunc("GET /summary", s.getSummary)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	mux.ServeMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		problem(w, r, 404, "NOT_FOUND", "Not Found", "no route "+r.Method+" "+r.URL.Path, nil)
 	})
-	return s.instrument(mux)
+	return s.instrument(mux.ServeMux)
+}
+
+// getOnly registers each "GET <path>" route for every method, answering any other than GET or
+// HEAD with 405, Allow and a problem document (the kit's rule for undeclared methods), not the
+// catch-all's 404.
+type getOnly struct{ *http.ServeMux }
+
+func (m *getOnly) HandleFunc(pattern string, h http.HandlerFunc) {
+	m.ServeMux.HandleFunc(strings.TrimPrefix(pattern, "GET "), func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			problem(w, r, 405, "METHOD_NOT_ALLOWED", "Method Not Allowed", r.Method+" is not allowed on "+r.URL.Path, nil)
+			return
+		}
+		h(w, r)
+	})
 }
 
 func (s *Server) getJourney(w http.ResponseWriter, r *http.Request) {
