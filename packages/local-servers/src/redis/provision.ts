@@ -17,7 +17,11 @@ export interface RedisUser {
 export async function createRedisUser(adminUrl: string, user: string): Promise<RedisUser> {
   const password = randomBytes(24).toString('hex');
   const keyPrefix = `${user}:`;
-  await asAdmin(adminUrl, (c) => c.sendCommand(['ACL', 'SETUSER', user, 'reset', 'on', `>${password}`, `~${keyPrefix}*`, '+@all', '-@admin', '-@dangerous', '-select']));
+  await asAdmin(adminUrl, async (c) => {
+    await c.sendCommand(['ACL', 'SETUSER', user, 'reset', 'on', `>${password}`, `~${keyPrefix}*`, '+@all', '-@admin', '-@dangerous', '-select']);
+    // Into the server's ACL file: the user outlives a restart.
+    await c.sendCommand(['ACL', 'SAVE']);
+  });
   const u = new URL(adminUrl);
   return { user, keyPrefix, url: `redis://${encodeURIComponent(user)}:${password}@${u.hostname}:${u.port}/0` };
 }
@@ -35,6 +39,7 @@ export async function redisUserExists(adminUrl: string, user: string): Promise<b
 export async function dropRedisUser(adminUrl: string, user: string): Promise<void> {
   await asAdmin(adminUrl, async (c) => {
     await c.sendCommand(['ACL', 'DELUSER', user]);
+    await c.sendCommand(['ACL', 'SAVE']);
     for await (const keys of c.scanIterator({ MATCH: `${user}:*`, COUNT: 500 })) if (keys.length > 0) await c.unlink(keys);
   });
 }

@@ -37,13 +37,17 @@ export async function startRedis(config: ServersConfig, log: Log): Promise<Proce
   mkdirSync(r.dataDir, { recursive: true });
   if (!existsSync(r.passwordFile)) writeFileSync(r.passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
   const password = redisPassword(config)!;
-  // The password goes in the config file (0600), never on the command line where ps would show it.
+  // Users live in an ACL file beside the data (0600), so the services' users (provision.ts saves
+  // them there) outlive a restart as PostgreSQL's roles do; the admin user is written on first start.
+  // Passwords never go on the command line, where ps would show them.
+  const aclFile = `${r.dataDir}/users.acl`;
+  if (!existsSync(aclFile)) writeFileSync(aclFile, `user default on >${password} ~* &* +@all\n`, { mode: 0o600 });
   writeFileSync(
     r.confFile,
     [
       `bind ${config.host}`, `port ${r.port}`, 'protected-mode yes', 'daemonize yes', `pidfile ${r.pidFile}`,
       `logfile ${r.logFile}`, `dir ${r.dataDir}`, 'appendonly yes', 'appendfsync everysec',
-      `user default on >${password} ~* &* +@all`,
+      `aclfile ${aclFile}`,
     ].join('\n') + '\n',
     { mode: 0o600 },
   );

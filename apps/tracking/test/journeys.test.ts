@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, eventually, metric, parseMetrics, readTopic, request, sendRaw, TestSystem } from '../src/index.ts';
+import { envelope, eventually, metric, parseMetrics, readTopic, request, sendRaw, TestSystem } from '@msa/system-tests';
 
 // The read side: the tracking service (Go, on Redis) follows every order through the saga from
 // the three services' events, started like every other catalog service from its catalog entry.
