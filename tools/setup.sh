@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the test suite needs on this machine, installed when missing and started when stopped.
 # Idempotent and quick on a machine that has it all; on a fresh one it installs:
-#   npm dependencies (with Node 24 itself), PostgreSQL (Debian) and Kafka (Maven Central) via the
+#   npm dependencies (with Node 24 itself), PostgreSQL and Redis (Debian) and Kafka (Maven Central) via the
 #   servers command, Jaeger (the local trace store) and the Pulumi CLI (both built from the Go module
 #   proxy), actionlint and zizmor,
 #   schemathesis (PyPI, hash-pinned) and Prometheus, promtool and Alertmanager (Debian's prometheus, prometheus-alertmanager).
@@ -19,7 +19,10 @@ export PATH="$repo/node_modules/.bin:$PATH"
 step "trace store: Jaeger v2, built from the Go module proxy (once; several minutes on 2 cores)"
 MSA_JAEGER_BIN="${MSA_TOOLS_DIR:-$repo/.tools}/jaeger/bin" bash tools/jaeger/setup.sh
 
-step "local servers: PostgreSQL, Kafka and the trace store"
+step "Redis (Debian's redis-server, for services whose catalog store is redis); no server left running"
+bash tools/redis/install-redis.sh
+
+step "local servers: PostgreSQL, Kafka, Redis and the trace store"
 node packages/local-servers/src/cli.ts start
 
 step "Pulumi CLI"

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProducer } from '@msa/service-kit';
+import { hasDatabase } from '@msa/catalog';
 import type { Capture } from '../offline-plan/capture.ts';
 import { HELM_RELEASE, type CapturedResource } from '../offline-plan/mocks.ts';
 import { dependsOnTransitively, facts, key, podGroups, statementsOf, workflowRoles } from './facts.ts';
@@ -224,13 +225,13 @@ describe.each(CLOUD_STACKS)('%s: the cloud stack against upstream facts', (stack
   });
 
   it("protects prod's network, cluster, brokers and databases from `pulumi destroy`, and only prod's", () => {
-    const guarded = ['aws:ec2/vpc:Vpc', 'aws:eks/cluster:Cluster', 'aws:msk/cluster:Cluster', 'aws:rds/instance:Instance'].flatMap((t) => ofType(c, t));
+    const guarded = ['aws:ec2/vpc:Vpc', 'aws:eks/cluster:Cluster', 'aws:msk/cluster:Cluster', 'aws:rds/instance:Instance', 'aws:elasticache/replicationGroup:ReplicationGroup'].flatMap((t) => ofType(c, t));
     expect(guarded.length).toBe(3 + catalog.services.length);
     for (const r of guarded) expect(r.protect, key(r)).toBe(stack === 'prod');
   });
 
   it('connects the pods to their database as the service\'s own role, created by a job before they start; the master user stays with the job', () => {
-    for (const s of catalog.services) {
+    for (const s of catalog.services.filter(hasDatabase)) {
       const db = ofType(c, 'aws:rds/instance:Instance').find((d) => d.inputs.tags.service === s.name)!;
       const secrets = ofType(c, 'kubernetes:core/v1:Secret').filter((x) => x.inputs.metadata.namespace === s.name);
       const app = secrets.find((x) => x.inputs.metadata.name === `${s.name}-db`)!.inputs.stringData;

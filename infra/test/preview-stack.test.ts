@@ -37,7 +37,8 @@ describe('a preview stack reuses another stack\'s cluster and Kafka through a st
   });
 
   it("puts its own databases in the shared VPC and its topics and namespaces under the stack's name", () => {
-    expect(ofType(preview, 'aws:rds/instance:Instance')).toHaveLength(catalog.services.length);
+    // One store of its own per service: PostgreSQL or Redis, as the catalog's store.engine says.
+    expect(ofType(preview, 'aws:rds/instance:Instance').length + ofType(preview, 'aws:elasticache/replicationGroup:ReplicationGroup').length).toBe(catalog.services.length);
     for (const sg of ofType(preview, 'aws:ec2/securityGroup:SecurityGroup')) expect(sg.inputs.vpcId).toBe(platform.vpcId);
     expect(ofType(preview, 'aws:msk/topic:Topic').map((t) => t.inputs.name).sort()).toEqual(catalog.topics.map((t) => `pr-42.${t}`));
     for (const t of ofType(preview, 'aws:msk/topic:Topic')) expect(t.inputs.clusterArn).toBe(platform.kafkaClusterArn);

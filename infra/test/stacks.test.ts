@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseStackOutputs } from '@msa/catalog';
 import type { Capture } from '../offline-plan/capture.ts';
 import { manifest, validateObject } from './k8s-objects.ts';
+import { hasDatabase } from '@msa/catalog';
 import { baseEnvSchema, databaseConfig, kafkaConnectionOptions, loadEnv, type ServiceDefinition } from '@msa/service-kit';
 import { CLOUD_STACKS, ROOT, capture, catalog, isK8sObject, ofType, stackConfig } from './support.ts';
 
@@ -50,8 +51,9 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
 
   it('gives every catalog service a PostgreSQL instance of its own, shared by none', () => {
     const dbs = ofType(c, RDS);
-    expect(dbs.map((d) => d.inputs.dbName).sort()).toEqual(catalog.services.map((s) => s.database.name).sort());
-    expect(new Set(dbs.map((d) => d.inputs.tags.service)).size).toBe(catalog.services.length);
+    const postgres = catalog.services.filter(hasDatabase);
+    expect(dbs.map((d) => d.inputs.dbName).sort()).toEqual(postgres.map((s) => s.database.name).sort());
+    expect(new Set(dbs.map((d) => d.inputs.tags.service)).size).toBe(postgres.length);
     for (const db of dbs) {
       expect(db.inputs.engine).toBe('postgres');
       expect(db.inputs.vpcSecurityGroupIds).toHaveLength(1);
@@ -166,7 +168,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
   });
 
   it("starts each service's own environment check with what its pod gets (env and the database Secret)", async () => {
-    for (const s of catalog.services) {
+    for (const s of catalog.services.filter(hasDatabase)) {
       const secret = ofType(c, 'kubernetes:core/v1:Secret').find((x) => x.inputs.metadata.namespace === s.name && x.inputs.metadata.name === `${s.name}-db`)!;
       const env = { ...podEnv(s.name), ...secret.inputs.stringData };
       expect(env.DATABASE_URL).toMatch(/\?sslmode=require$/);
@@ -235,7 +237,7 @@ describe.each(CLOUD_STACKS)('the %s stack, planned under mocks from its real sta
 
   it('keeps database credentials secret in the stack outputs and the delivered Kubernetes Secret', async () => {
     const services = c.outputs!.services as Record<string, { database: { password: pulumi.Output<string> } }>;
-    for (const s of catalog.services) {
+    for (const s of catalog.services.filter(hasDatabase)) {
       expect(await pulumi.isSecret(services[s.name]!.database.password)).toBe(true);
       const secret = ofType(c, 'kubernetes:core/v1:Secret').find((x) => x.inputs.metadata.namespace === s.name && x.inputs.metadata.name === `${s.name}-db`);
       expect(secret?.inputs.stringData.PGPASSWORD).toMatch(/^mock-password-of-/);

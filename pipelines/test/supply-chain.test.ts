@@ -68,9 +68,9 @@ describe("the project's setup verifies every download", () => {
     }
   });
 
-  it('builds every service image on a base image pinned by digest', () => {
+  it('builds every Node.js service image on a base image pinned by digest', () => {
     expect(NODE_IMAGE).toMatch(/^node:24\.9\.0-[a-z-]+@sha256:[0-9a-f]{64}$/);
-    const dockerfile = serviceDockerfile({ name: 'order', port: 3000, dir: 'apps/order', workspace: '@msa/order' });
+    const dockerfile = serviceDockerfile({ name: 'order', port: 3000, dir: 'apps/order', workspace: '@msa/order', runtime: { language: 'node' } });
     expect(dockerfile).toContain(`ARG NODE_IMAGE=${NODE_IMAGE}`);
     expect(dockerfile.split('\n').filter((l) => l.startsWith('FROM '))).toEqual(['FROM ${NODE_IMAGE} AS build', 'FROM ${NODE_IMAGE} AS runtime']);
   });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRepoRoot, loadCatalog } from '@msa/catalog';
@@ -174,7 +174,8 @@ describe("workflows: each service's jobs run only for its paths", () => {
     repos.push(repo);
     for (const s of catalog.services) {
       cpSync(path.join(s.dir, 'service.yaml'), path.join(repo.root, 'apps', s.name, 'service.yaml'), { recursive: true });
-      cpSync(path.join(s.dir, 'package.json'), path.join(repo.root, 'apps', s.name, 'package.json'));
+      // A Node.js service's manifest; a service of another runtime has none.
+      if (existsSync(path.join(s.dir, 'package.json'))) cpSync(path.join(s.dir, 'package.json'), path.join(repo.root, 'apps', s.name, 'package.json'));
     }
     repo.commit('the catalog');
     expect(catalog.services.length).toBeGreaterThanOrEqual(3);

@@ -19,6 +19,8 @@ export class Network extends pulumi.ComponentResource {
   readonly workloadSubnetIds: pulumi.Output<string>[];
   readonly dataSubnetIds: pulumi.Output<string>[];
   readonly dataSubnetGroupName: pulumi.Output<string>;
+  /** The same data subnets for ElastiCache (the stores of services whose catalog store is redis). */
+  readonly cacheSubnetGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('msa:network:Network', name, {}, opts);
@@ -61,6 +63,7 @@ export class Network extends pulumi.ComponentResource {
     const group = new aws.rds.SubnetGroup(`${name}-data`, { subnetIds: dataSubnetIds, tags: tags(`${name}-data`) }, parent);
     this.vpcId = vpc.id;
     this.dataSubnetGroupName = group.name;
+    this.cacheSubnetGroupName = new aws.elasticache.SubnetGroup(`${name}-cache`, { subnetIds: dataSubnetIds, description: 'Data subnets for services\' Redis', tags: tags(`${name}-cache`) }, parent).name;
     this.registerOutputs({ vpcId: this.vpcId, dataSubnetGroupName: this.dataSubnetGroupName });
   }
 }

@@ -10,6 +10,7 @@ export interface ServiceHost {
   readonly region: string;
   readonly vpcId: pulumi.Input<string>;
   readonly dataSubnetGroupName: pulumi.Input<string>;
+  readonly cacheSubnetGroupName: pulumi.Input<string>;
   readonly clusterSecurityGroupId: pulumi.Input<string>;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly oidcIssuer: pulumi.Input<string>;

@@ -5,8 +5,10 @@ export interface WorkloadSecurityArgs {
   readonly vpcId: pulumi.Input<string>;
   /** The cluster's security group: the nodes carry it, and kubelet probes come from them. */
   readonly clusterSecurityGroupId: pulumi.Input<string>;
-  /** This service's database security group: the only database the workload is admitted to. */
+  /** This service's store's security group (its database or its Redis): the only store the workload is admitted to. */
   readonly databaseSecurityGroupId: pulumi.Input<string>;
+  /** The store's port: PostgreSQL's unless the catalog's store.engine says otherwise. */
+  readonly storePort?: number;
   readonly kafkaSecurityGroupId: pulumi.Input<string>;
   readonly port: number;
   readonly tags: Record<string, string>;
@@ -45,7 +47,7 @@ export class WorkloadSecurity extends pulumi.ComponentResource {
       }, parent);
     }
     new aws.vpc.SecurityGroupIngressRule(`${name}-to-db`, {
-      securityGroupId: args.databaseSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, tags: tags(`${name}-to-db`),
+      securityGroupId: args.databaseSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: args.storePort ?? 5432, toPort: args.storePort ?? 5432, tags: tags(`${name}-to-db`),
     }, parent);
     new aws.vpc.SecurityGroupIngressRule(`${name}-to-kafka`, {
       securityGroupId: args.kafkaSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 9098, toPort: 9098, tags: tags(`${name}-to-kafka`),

@@ -1,10 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { CloudServiceSpec } from '../config/services.ts';
 import { awsTags, k8sLabels } from '../config/context.ts';
-import { consumerGroup, databaseName, deadLetterTopic, NO_PREFIXES, serviceEnv, topicName } from '@msa/catalog';
+import { consumerGroup, deadLetterTopic, serviceEnv, topicName } from '@msa/catalog';
 import { inClusterUrl } from './calls.ts';
-import { ServiceDatabase } from './database.ts';
-import { DatabaseRoles } from './database-roles.ts';
+import { ownStore } from './store.ts';
 import type { ServiceHost } from './host.ts';
 import { ServiceIdentity } from './identity.ts';
 import { kafkaPolicy } from './kafka-access.ts';
@@ -19,7 +18,7 @@ export interface MicroserviceArgs {
   readonly callers: readonly string[];
 }
 
-/** One catalog service on the platform: its own database, identity, network access and workload. */
+/** One catalog service on the platform: its own store (PostgreSQL or Redis, store.ts), identity, network access and workload. */
 export class Microservice extends pulumi.ComponentResource {
   readonly databaseAddress: pulumi.Output<string>;
   readonly databasePassword: pulumi.Output<string>;
@@ -37,12 +36,10 @@ export class Microservice extends pulumi.ComponentResource {
     const namespace = `${host.prefix.namespace}${svc.name}`;
     const topic = (t: string) => topicName(host.prefix.topic, t);
     const parent = { parent: this };
-    // Each service has an RDS instance of its own, so no stack shares a database server: no prefix.
-    const dbName = databaseName(svc, NO_PREFIXES);
-
-    const db = new ServiceDatabase(`${name}-db`, { vpcId: host.vpcId, subnetGroupName: host.dataSubnetGroupName, dbName, settings: host.database, protect: host.protect, tags }, parent);
+    const store = ownStore(name, svc, host, tags, labels, this);
     const security = new WorkloadSecurity(`${name}-net`, {
-      vpcId: host.vpcId, clusterSecurityGroupId: host.clusterSecurityGroupId, databaseSecurityGroupId: db.securityGroupId, kafkaSecurityGroupId: host.kafkaSecurityGroupId, port: svc.port, tags,
+      vpcId: host.vpcId, clusterSecurityGroupId: host.clusterSecurityGroupId, databaseSecurityGroupId: store.securityGroupId, storePort: store.port,
+      kafkaSecurityGroupId: host.kafkaSecurityGroupId, port: svc.port, tags,
     }, parent);
     const consumes = svc.topics.consumes.map(topic);
     const policy = pulumi.output(host.kafkaClusterArn).apply((arn) => kafkaPolicy(arn, {
@@ -61,19 +58,13 @@ export class Microservice extends pulumi.ComponentResource {
       callers: callers.map((c) => ({ service: c, namespace: `${host.prefix.namespace}${c}` })),
       loadBalancerSubnetCidrs: svc.public ? host.loadBalancerSubnetCidrs : undefined,
     }, parent);
-    // The pods connect as the service's own role, never as the master user: a job creates the role first.
-    const roles = new DatabaseRoles(`${name}-db-roles`, {
-      serviceName: svc.name, namespace: identity.namespace, podSecurityGroupId: security.securityGroupId, engineVersion: host.database.engineVersion,
-      host: db.address, port: db.port, database: dbName, masterUsername: db.masterUsername, masterPassword: db.masterPassword,
-      appRole: db.username, appPassword: db.password, labels,
-    }, parent);
+    const startAfter = store.prepare?.({ namespace: identity.namespace, podSecurityGroupId: security.securityGroupId });
     // The pod template sets PORT itself (the catalog's port, which serviceEnv would give too).
     const { PORT: _port, ...contractEnv } = serviceEnv(svc, {
       prefixes: { topic: host.prefix.topic }, version: spec.release.version, calleeUrl: (callee) => inClusterUrl(callee, host.prefix.namespace),
       otlpEndpoint: host.otlpEndpoint,
       auth: host.auth,
     });
-    const url = pulumi.interpolate`postgres://${db.username}:${db.password}@${db.address}:${db.port}/${dbName}?sslmode=require`;
     new Workload(`${name}-app`, {
       service: svc,
       namespace: identity.namespace,
@@ -81,17 +72,17 @@ export class Microservice extends pulumi.ComponentResource {
       replicas: spec.replicas,
       serviceAccountName: identity.serviceAccountName,
       podSecurityGroupId: security.securityGroupId,
-      database: { PGHOST: db.address, PGPORT: db.port.apply(String), PGDATABASE: dbName, PGUSER: db.username, PGPASSWORD: db.password, DATABASE_URL: pulumi.secret(url) },
+      database: store.env,
       env: {
         ...contractEnv,
         MSA_ENVIRONMENT: host.env.environment,
         KAFKA_BROKERS: host.kafkaBootstrap, KAFKA_AUTH: 'aws-iam', AWS_REGION: host.region,
       },
       labels,
-      startAfter: [roles.job],
+      startAfter: startAfter ? [startAfter] : [],
     }, parent);
-    this.databaseAddress = db.address;
-    this.databasePassword = db.password;
+    this.databaseAddress = store.address;
+    this.databasePassword = store.password;
     this.namespace = identity.namespace;
     this.podSecurityGroupId = security.securityGroupId;
     this.registerOutputs({ databaseAddress: this.databaseAddress, namespace: this.namespace });

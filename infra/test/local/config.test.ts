@@ -76,11 +76,16 @@ describe('the local plan', () => {
       const entry = catalog.byName(s.name);
       expect(s.port).toBe(entry.port + 10100);
       expect(s.url).toBe(`http://127.0.0.1:${entry.port + 10100}`);
-      expect(s.database).toEqual({ name: `pr7_${entry.database.name}`, role: `pr7_${entry.database.name}` });
-      // The built bundle, run as every launcher runs it (service-kit's launchSpec).
-      expect(s.entry).toBe(path.join(entry.dir, 'dist', 'main.mjs'));
-      expect(s.nodeArgs).toEqual(['--max-semi-space-size=1']);
-      expect(s.launchEnv).toEqual({ MALLOC_ARENA_MAX: '2' });
+      // Its own store, as the catalog's store.engine says: a database and role, or a Redis user, under the prefix.
+      if (entry.database) expect(s.database).toEqual({ name: `pr7_${entry.database.name}`, role: `pr7_${entry.database.name}` });
+      else expect(s.redis).toEqual({ user: `pr7_${entry.name}` });
+      // The built artifact, run as every launcher runs it (service-kit's launchSpec).
+      if (entry.runtime.language === 'node') {
+        expect(s).toMatchObject({ entry: path.join(entry.dir, 'dist/main.mjs'), native: false, nodeArgs: ['--max-semi-space-size=1'], launchEnv: { MALLOC_ARENA_MAX: '2' } });
+      } else {
+        // Another runtime's program, run as it is with its catalog launch command.
+        expect(s).toMatchObject({ entry: path.join(entry.dir, entry.runtime.launch[0]!), native: true, nodeArgs: entry.runtime.launch.slice(1) });
+      }
     }
   });
 

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeArtifact } from '@msa/service-kit/artifact';
+import { hasDatabase } from '@msa/catalog';
 import { cloneLocalStack, destroyLocalClone, destroyStack, localOutputs, pulumi, refreshStack, repoRoot, upStack, waitHealthy, type CloneReport, type LocalStackOutputs } from '@msa/stack-driver';
 import { eventually } from '@msa/system-tests';
 import { catalog, databasesWithPrefix, json, runSaga, scratchProject, stackProcesses, stackToken, topicsWithPrefix, type ScratchProject } from './support.ts';
@@ -81,7 +82,7 @@ describe('the local stack, end to end', () => {
     const ports = (o: LocalStackOutputs) => Object.values(o.endpoints).map((u) => new URL(u).port);
     expect(ports(cloneOutputs).filter((p) => ports(outputs).includes(p))).toEqual([]);
     // Each stack has exactly its own database and role per service, under its own prefix.
-    const own = (prefix: string) => catalog.services.flatMap((s) => [`${prefix}${s.database.name}`, `${prefix}${s.database.name}`]).sort();
+    const own = (prefix: string) => catalog.services.filter(hasDatabase).flatMap((s) => [`${prefix}${s.database.name}`, `${prefix}${s.database.name}`]).sort();
     const cloneDbs = (await databasesWithPrefix(clone.namePrefix)).sort();
     const sourceDbs = (await databasesWithPrefix(project.namePrefix)).filter((d) => !d.startsWith(clone.namePrefix)).sort();
     expect(cloneDbs).toEqual(own(clone.namePrefix));
@@ -103,7 +104,7 @@ describe('the local stack, end to end', () => {
       port: Number(cloneOrderUrl.port),
       user: decodeURIComponent(cloneOrderUrl.username),
       password: decodeURIComponent(cloneOrderUrl.password),
-      database: `${project.namePrefix}${catalog.byName('order').database.name}`,
+      database: `${project.namePrefix}${catalog.byName('order').database!.name}`,
     });
     await expect(intruder.connect()).rejects.toThrow(/permission denied|not permitted/i);
     await intruder.end().catch(() => {});

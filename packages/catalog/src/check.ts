@@ -11,7 +11,7 @@ export function checkCatalog(services: Located[]): CatalogIssue[] {
   for (const s of services) {
     unique(seen.name, s.name, s.file, 'name', issues);
     unique(seen.port, s.port, s.file, 'port', issues);
-    unique(seen.db, s.database.name, s.file, 'database.name', issues);
+    if (s.database) unique(seen.db, s.database.name, s.file, 'database.name', issues);
     for (const t of s.topics.produces) {
       const owner = produced.get(t);
       if (owner && owner !== s.name) {

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { runtimeSchema } from './runtime.ts';
+
+/** The stores a service may own: each target knows how to provision each engine. */
+export const STORE_ENGINES = ['postgres', 'redis'] as const;
+export type StoreEngine = (typeof STORE_ENGINES)[number];
 
 /** A DNS-1123 label: usable as a Kubernetes name, a database name part and a topic prefix. */
 const serviceName = z
@@ -36,6 +41,14 @@ export const serviceSchema = z
       })
       .strict()
       .default({ health: '/healthz', readiness: '/readyz', metrics: '/metrics', openapi: '/openapi.json', publicPaths: [] }),
+    /** How the service is built and run (runtime.ts); a service that names none is a Node.js service on the kit. */
+    runtime: runtimeSchema,
+    /** Which kind of store the service owns; postgres unless it says otherwise. */
+    store: z
+      .object({ engine: z.enum(STORE_ENGINES) })
+      .strict()
+      .default({ engine: 'postgres' }),
+    /** The PostgreSQL database (store.engine postgres only). */
     database: z
       .object({
         /** Database and role name; owned by this service alone. */
@@ -43,7 +56,8 @@ export const serviceSchema = z
         /** Folder of versioned SQL migrations, relative to the service folder. */
         migrations: z.string().default('migrations'),
       })
-      .strict(),
+      .strict()
+      .optional(),
     topics: z
       .object({
         produces: z.array(topicNameSchema).default([]),
@@ -86,6 +100,12 @@ export const serviceSchema = z
       const exposed = operational.find((p) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
       if (exposed) ctx.addIssue({ code: 'custom', path: ['http', 'publicPaths', i], message: `would route the internal path ${exposed} through the public ingress` });
     });
+    if (s.store.engine === 'postgres' && !s.database) {
+      ctx.addIssue({ code: 'custom', path: ['database'], message: 'a postgres store needs `database: {name}` (or say `store: {engine: redis}`)' });
+    }
+    if (s.store.engine !== 'postgres' && s.database) {
+      ctx.addIssue({ code: 'custom', path: ['database'], message: `a ${s.store.engine} store has no PostgreSQL database: remove \`database\`` });
+    }
   });
 
 /** One service as its catalog file describes it, defaults applied. */

@@ -34,9 +34,9 @@ function issuesOf(root: string) {
 }
 
 describe('the service catalog', () => {
-  it('loads the repository catalog: order, inventory and delivery', () => {
+  it('loads the repository catalog: order, inventory, delivery and tracking', () => {
     const catalog = loadCatalog(findRepoRoot(import.meta.dirname));
-    expect(catalog.services.map((s) => s.name)).toEqual(['delivery', 'inventory', 'order']);
+    expect(catalog.services.map((s) => s.name)).toEqual(['delivery', 'inventory', 'order', 'tracking']);
     expect(catalog.byName('order').public).toBe(true);
     expect(catalog.byName('order').scaling.cpuTarget).toBe(70);
     expect(catalog.topics).toEqual([
@@ -46,7 +46,17 @@ describe('the service catalog', () => {
       'inventory.events',
       'order.dlq',
       'order.events',
+      'tracking.dlq',
     ]);
+  });
+
+  it('says how each service is built, run and stored; a service that says nothing is Node.js on PostgreSQL', () => {
+    const catalog = loadCatalog(findRepoRoot(import.meta.dirname));
+    expect(catalog.byName('order').runtime).toEqual({ language: 'node' });
+    expect(catalog.byName('order').store).toEqual({ engine: 'postgres' });
+    expect(catalog.byName('tracking').runtime).toMatchObject({ language: 'go', artifact: 'dist/service', launch: ['dist/service'] });
+    expect(catalog.byName('tracking').store).toEqual({ engine: 'redis' });
+    expect(catalog.byName('tracking').database).toBeUndefined();
   });
 
   it('applies defaults for health, readiness and metrics paths', () => {
@@ -71,6 +81,19 @@ describe('the service catalog', () => {
   it('names the file and the field of a wrong value', () => {
     const issues = issuesOf(repoWith({ alpha: valid('alpha', 80) }));
     expect(issues).toEqual([expect.objectContaining({ file: 'apps/alpha/service.yaml', field: 'port' })]);
+  });
+
+  it('asks a postgres store for its database and a redis store for none, and knows only the runtimes it can build', () => {
+    const root = repoWith({
+      alpha: valid('alpha', 4000).replace(/database: .*\n/, ''),
+      beta: valid('beta', 4001, 'store:\n  engine: redis\n'),
+      gamma: valid('gamma', 4002, 'runtime:\n  language: rust\n'),
+    });
+    expect(issuesOf(root)).toEqual([
+      expect.objectContaining({ file: 'apps/alpha/service.yaml', field: 'database', message: expect.stringContaining('postgres store needs') }),
+      expect.objectContaining({ file: 'apps/beta/service.yaml', field: 'database', message: expect.stringContaining('remove `database`') }),
+      expect.objectContaining({ file: 'apps/gamma/service.yaml', field: 'runtime.language' }),
+    ]);
   });
 
   it('rejects a replica minimum above the maximum', () => {

@@ -14,7 +14,7 @@ describe('the service contract: names one environment gives a service', () => {
     expect(topicName(clone.topic, 'order.events')).toBe('pr7.order.events');
     expect(deadLetterTopic(order)).toBe('order.dlq');
     expect(consumerGroup(order, clone)).toBe('pr7.order');
-    expect(databaseName(order, clone)).toBe('pr7_order_svc');
+    expect(databaseName({ database: order.database! }, clone)).toBe('pr7_order_svc');
   });
 
   it('gives a caller each callee as <CALLEE>_URL', () => {
@@ -31,7 +31,8 @@ describe('the service contract: names one environment gives a service', () => {
       TOPICS_CONSUMED: order.topics.consumes,
       HEALTH_PATH: order.http.health,
       READINESS_PATH: order.http.readiness,
-      MIGRATIONS_DIR: order.database.migrations,
+      MIGRATIONS_DIR: order.database!.migrations,
+      STORE_ENGINE: 'postgres',
       AUTH_ROLES_CLAIM: 'roles',
     });
   });

@@ -8,6 +8,7 @@ import { PrivateServers } from './servers.ts';
 import { Supervisor } from './supervisor.ts';
 import { recovery, type Recovery } from './throughput.ts';
 import { seededRandom, sleep, Timeline, type TimelineEntry } from './timeline.ts';
+import { hasDatabase } from '@msa/catalog';
 
 export interface ChaosOptions {
   scenario: 'chaos' | 'scale-out';
@@ -64,7 +65,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
 
     const plan =
       opts.scenario === 'chaos'
-        ? chaosPlan({ killEveryMs: opts.killEveryMs, outageMs: opts.outageMs, services: system.catalog.services.map((s) => s.name) })
+        ? chaosPlan({ killEveryMs: opts.killEveryMs, outageMs: opts.outageMs, services: system.catalog.services.filter(hasDatabase).map((s) => s.name) })
         : scaleOutPlan(opts.durationMs);
     const injector = new FaultInjector(system, servers, supervisor, timeline, random);
     const start = Date.now();

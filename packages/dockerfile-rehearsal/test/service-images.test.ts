@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,9 @@ describe('each service image, built and run without a Docker engine', () => {
   };
   const rehearse = (name: string) => rehearseDockerfile(dockerfileOf(name), root, { path: [nodeBin] });
 
-  it.each(catalog.services.map((s) => s.name))('%s: builds from the Dockerfile into a runtime stage holding only the artifact that every launcher runs', (name) => {
+  const byLanguage = (language: string) => catalog.services.filter((s) => s.runtime.language === language).map((s) => s.name);
+
+  it.each(byLanguage('node'))('%s: builds from the Dockerfile into a runtime stage holding only the artifact that every launcher runs', (name) => {
     const image = rehearse(name);
     images.set(name, image);
     expect(image.user).toBe('node');
@@ -48,6 +50,19 @@ describe('each service image, built and run without a Docker engine', () => {
     expect(existsSync(path.join(app, 'node_modules'))).toBe(false);
     expect(existsSync(path.join(app, 'src'))).toBe(false);
     // The image's build is the same build: the same bytes as the bundle built in the service's folder.
+    expect(artifactDigest(app).digest).toBe(artifactDigest(path.join(root, 'apps', name)).digest);
+  }, 240_000);
+
+  it.each(byLanguage('go'))('%s (Go): builds into a distroless runtime stage holding only its binary and catalog entry, run as non-root', (name) => {
+    const image = rehearse(name);
+    const runtime = catalog.byName(name).runtime;
+    if (runtime.language !== 'go') throw new Error('unreachable');
+    expect(image.user).toBe('nonroot');
+    expect(image.cmd).toEqual([`/app/${runtime.launch[0]}`, ...runtime.launch.slice(1)]);
+    expect(image.env).toMatchObject({ PORT: String(catalog.byName(name).port) });
+    const app = path.join(image.root, 'app');
+    expect(readdirSync(app).sort()).toEqual(['dist', 'service.yaml']);
+    // The same bytes as the binary every other path builds (reproducible: -trimpath, no VCS stamp).
     expect(artifactDigest(app).digest).toBe(artifactDigest(path.join(root, 'apps', name)).digest);
   }, 240_000);
 

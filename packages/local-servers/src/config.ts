@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { redisAdminUrl } from './redis/server.ts';
 
 /** The repository root: this package lives in <root>/packages/local-servers/src. */
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -30,6 +31,7 @@ const envSchema = z
     MSA_JAEGER_OTLP_PORT: port('MSA_JAEGER_OTLP_PORT', 54318),
     MSA_JAEGER_QUERY_PORT: port('MSA_JAEGER_QUERY_PORT', 56686),
     MSA_JAEGER_GRPC_PORT: port('MSA_JAEGER_GRPC_PORT', 56685),
+    MSA_REDIS_PORT: port('MSA_REDIS_PORT', 56379),
     MSA_LOCAL_DIR: absoluteDir('MSA_LOCAL_DIR', path.join(repoRoot, '.local')),
     MSA_TOOLS_DIR: absoluteDir('MSA_TOOLS_DIR', path.join(repoRoot, '.tools')),
   })
@@ -48,6 +50,7 @@ const envSchema = z
       ['MSA_JAEGER_OTLP_PORT', env.MSA_JAEGER_OTLP_PORT],
       ['MSA_JAEGER_QUERY_PORT', env.MSA_JAEGER_QUERY_PORT],
       ['MSA_JAEGER_GRPC_PORT', env.MSA_JAEGER_GRPC_PORT],
+      ['MSA_REDIS_PORT', env.MSA_REDIS_PORT],
     ] as const;
     for (const [i, [name, value]] of ports.entries()) {
       const clash = ports.slice(0, i).find(([, other]) => other === value);
@@ -93,6 +96,16 @@ export interface ServersConfig {
     readonly logFile: string;
     readonly pidFile: string;
   };
+  readonly redis: {
+    readonly port: number;
+    readonly dir: string;
+    readonly dataDir: string;
+    readonly confFile: string;
+    readonly pidFile: string;
+    readonly logFile: string;
+    /** The admin user's password, made on first start (mode 0600). */
+    readonly passwordFile: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -115,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
   const pgDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'postgres');
   const kafkaDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'kafka');
   const jaegerDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'jaeger');
+  const redisDir = path.join(e.MSA_LOCAL_DIR, 'servers', 'redis');
   return {
     host: '127.0.0.1',
     localDir: e.MSA_LOCAL_DIR,
@@ -152,6 +166,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServersConfig 
       logFile: path.join(jaegerDir, 'jaeger.log'),
       pidFile: path.join(jaegerDir, 'jaeger.pid'),
     },
+    redis: {
+      port: e.MSA_REDIS_PORT,
+      dir: redisDir,
+      dataDir: path.join(redisDir, 'data'),
+      confFile: path.join(redisDir, 'redis.conf'),
+      pidFile: path.join(redisDir, 'redis.pid'),
+      logFile: path.join(redisDir, 'redis.log'),
+      passwordFile: path.join(redisDir, 'admin-password'),
+    },
   };
 }
 
@@ -165,6 +188,8 @@ export interface ConnectionSettings {
   kafka: { bootstrap: string; brokers: string[] };
   /** Where services send spans (OTEL_EXPORTER_OTLP_ENDPOINT) and where to read traces (Jaeger's UI and query API). */
   tracing?: { otlpEndpoint: string; queryUrl: string };
+  /** The admin URL (its password is made on first start); services get users of their own (redis/provision.ts). */
+  redis: { host: string; port: number; url: string };
 }
 
 export function connectionSettings(config: ServersConfig = loadConfig()): ConnectionSettings {
@@ -182,5 +207,6 @@ export function connectionSettings(config: ServersConfig = loadConfig()): Connec
       otlpEndpoint: `http://${config.host}:${config.jaeger.otlpPort}`,
       queryUrl: `http://${config.host}:${config.jaeger.queryPort}`,
     },
+    redis: { host: config.host, port: config.redis.port, url: redisAdminUrl(config) },
   };
 }

@@ -7,3 +7,5 @@ export { kafkaState, startKafka, stopKafka } from './kafka/server.ts';
 export { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
 export { type MonitoringSettings, monitoringSettings, prometheusConfig, startMonitoring, stopMonitoring, monitoringState } from './monitoring/servers.ts';
 export { jaegerState, startJaeger, stopJaeger } from './jaeger/server.ts';
+export { redisState, startRedis, stopRedis, redisAdminUrl, redisPassword } from './redis/server.ts';
+export { createRedisUser, dropRedisUser, redisUserExists, type RedisUser } from './redis/provision.ts';

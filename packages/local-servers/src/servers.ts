@@ -8,11 +8,13 @@ import { installPostgres } from './postgres/install.ts';
 import { postgresState, startPostgres, stopPostgres } from './postgres/server.ts';
 import { withLock } from './lock.ts';
 import { monitoringSettings, monitoringState } from './monitoring/servers.ts';
+import { installRedis } from './redis/install.ts';
+import { redisState, startRedis, stopRedis } from './redis/server.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { type Log, residentBytes, silent } from './system.ts';
 
 export interface ServerStatus {
-  name: 'postgres' | 'kafka' | 'prometheus' | 'alertmanager' | 'jaeger';
+  name: 'postgres' | 'kafka' | 'redis' | 'prometheus' | 'alertmanager' | 'jaeger';
   running: boolean;
   pid: number | null;
   port: number;
@@ -29,14 +31,15 @@ export interface Options {
 }
 
 /**
- * Installs whatever is missing: PostgreSQL from Debian's packages, the broker's jars from Maven
- * Central, the trace store (Jaeger) built from the Go module proxy.
+ * Installs whatever is missing: PostgreSQL and Redis from Debian's packages, the broker's jars from
+ * Maven Central, the trace store (Jaeger) built from the Go module proxy.
  */
 export async function installServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
   await checkPrerequisites(config);
   await withLock(path.join(config.toolsDir, 'install'), async () => {
     await installPostgres(log);
     await installKafka(config, log);
+    await installRedis(log);
     await installJaeger(config, log);
   });
 }
@@ -49,6 +52,7 @@ export async function startServers({ config = loadConfig(), log = silent }: Opti
     // One after the other: on two cores the JVM's start-up and initdb would only slow each other down.
     await startPostgres(config, log);
     await startKafka(config, log);
+    await startRedis(config, log);
     await startJaeger(config, log);
   });
   return connectionSettings(config);
@@ -57,6 +61,7 @@ export async function startServers({ config = loadConfig(), log = silent }: Opti
 export async function stopServers({ config = loadConfig(), log = silent }: Options = {}): Promise<void> {
   await withLock(serversLock(config), async () => {
     await stopJaeger(config, log);
+    await stopRedis(config, log);
     await stopKafka(config, log);
     await stopPostgres(config, log);
   });
@@ -66,6 +71,7 @@ export function serverStatus(config: ServersConfig = loadConfig()): ServerStatus
   const states = [
     { name: 'postgres' as const, state: postgresState(config), dataDir: config.postgres.dataDir },
     { name: 'kafka' as const, state: kafkaState(config), dataDir: config.kafka.dataDir },
+    { name: 'redis' as const, state: redisState(config), dataDir: config.redis.dataDir },
     // In memory: its folder holds only its config and log.
     { name: 'jaeger' as const, state: jaegerState(config), dataDir: config.jaeger.dir },
   ];

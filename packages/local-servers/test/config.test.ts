@@ -33,6 +33,8 @@ describe('local servers configuration', () => {
       },
       kafka: { bootstrap: '127.0.0.1:49092', brokers: ['127.0.0.1:49092'] },
       tracing: { otlpEndpoint: 'http://127.0.0.1:44318', queryUrl: 'http://127.0.0.1:46686' },
+      // No password yet in a data root whose Redis never started: it is made on first start.
+      redis: { host: '127.0.0.1', port: 56379, url: 'redis://default:@127.0.0.1:56379/0' },
     });
     expect(config.jaeger.configFile).toBe('/tmp/env-b/servers/jaeger/config.yaml');
     expect(config.kafka.dataDir).toBe('/tmp/env-b/servers/kafka/data');

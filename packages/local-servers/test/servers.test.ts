@@ -44,13 +44,14 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
 
   beforeAll(async () => {
     localDir = mkdtempSync(path.join(os.tmpdir(), 'msa-local-servers-test-'));
-    const [pgPort, kafkaPort, controllerPort, otlpPort, queryPort, grpcPort] = await freePorts(6);
+    const [pgPort, kafkaPort, controllerPort, redisPort, otlpPort, queryPort, grpcPort] = await freePorts(7);
     env = {
       ...process.env,
       MSA_LOCAL_DIR: localDir,
       MSA_PG_PORT: String(pgPort),
       MSA_KAFKA_PORT: String(kafkaPort),
       MSA_KAFKA_CONTROLLER_PORT: String(controllerPort),
+      MSA_REDIS_PORT: String(redisPort),
       MSA_JAEGER_OTLP_PORT: String(otlpPort),
       MSA_JAEGER_QUERY_PORT: String(queryPort),
       MSA_JAEGER_GRPC_PORT: String(grpcPort),
@@ -74,12 +75,14 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
     expect(await accepts(config.jaeger.otlpPort)).toBe(true);
     expect(await accepts(config.jaeger.queryPort)).toBe(true);
     expect(logged.filter((line) => line.startsWith('postgres: initdb'))).toHaveLength(1);
+    expect(await accepts(config.redis.port)).toBe(true);
     expect(logged.filter((line) => / ready \(pid /.test(line))).toEqual([
       `postgres: ready (pid ${firstPids[0]})`,
       `kafka: ready (pid ${firstPids[1]})`,
-      `jaeger: ready (pid ${firstPids[2]})`,
+      `redis: ready (pid ${firstPids[2]})`,
+      `jaeger: ready (pid ${firstPids[3]})`,
     ]);
-    expect(logged.filter((line) => line.includes('already running'))).toHaveLength(3);
+    expect(logged.filter((line) => line.includes('already running'))).toHaveLength(4);
   });
 
   it('makes a private data root (mkdtemp, 0700) reachable by PostgreSQL\'s own user when run as root', () => {
@@ -92,7 +95,7 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
     const settings = await startServers({ config, log: (line) => again.push(line) });
     expect(again).toContain(`postgres: already running (pid ${firstPids[0]}, port ${config.postgres.port})`);
     expect(again).toContain(`kafka: already running (pid ${firstPids[1]}, port ${config.kafka.port})`);
-    expect(again).toContain(`jaeger: already running (pid ${firstPids[2]}, query 127.0.0.1:${config.jaeger.queryPort})`);
+    expect(again).toContain(`jaeger: already running (pid ${firstPids[3]}, query 127.0.0.1:${config.jaeger.queryPort})`);
     expect(serverStatus(config).map((s) => s.pid)).toEqual(firstPids);
     expect(settings.kafka.bootstrap).toBe(`127.0.0.1:${config.kafka.port}`);
   });
@@ -160,26 +163,28 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
     expect(statuses.map(({ name, running, pid, port }) => ({ name, running, pid, port }))).toEqual([
       { name: 'postgres', running: true, pid: firstPids[0], port: config.postgres.port },
       { name: 'kafka', running: true, pid: firstPids[1], port: config.kafka.port },
-      { name: 'jaeger', running: true, pid: firstPids[2], port: config.jaeger.queryPort },
+      { name: 'redis', running: true, pid: firstPids[2], port: config.redis.port },
+      { name: 'jaeger', running: true, pid: firstPids[3], port: config.jaeger.queryPort },
     ]);
     const { stdout } = await promisify(execFile)(process.execPath, [cli, 'status', '--json'], { env });
     const report = JSON.parse(stdout) as { servers: { name: string; running: boolean; pid: number }[] };
     expect(report.servers.map((s) => [s.name, s.running, s.pid])).toEqual([
       ['postgres', true, firstPids[0]],
       ['kafka', true, firstPids[1]],
-      ['jaeger', true, firstPids[2]],
+      ['redis', true, firstPids[2]],
+      ['jaeger', true, firstPids[3]],
     ]);
   });
 
   it('stop ends every process and frees the ports; stopping again is harmless', async () => {
     await stopServers({ config });
     for (const pid of firstPids) expect(isAlive(pid!)).toBe(false);
-    expect(serverStatus(config).map((s) => s.running)).toEqual([false, false, false]);
+    expect(serverStatus(config).map((s) => s.running)).toEqual([false, false, false, false]);
     expect(await accepts(config.postgres.port)).toBe(false);
     expect(await accepts(config.kafka.port)).toBe(false);
     expect(await accepts(config.jaeger.queryPort)).toBe(false);
     const again: string[] = [];
     await stopServers({ config, log: (line) => again.push(line) });
-    expect(again).toEqual(['jaeger: not running', 'kafka: not running', 'postgres: not running']);
+    expect(again).toEqual(['jaeger: not running', 'redis: not running', 'kafka: not running', 'postgres: not running']);
   });
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { runtimeOf } from './build/runtime-of.ts';
 
 /**
  * How every launcher runs a built service: the test harness, the local stack's supervisor and the
@@ -17,7 +18,16 @@ export interface LaunchSpec {
   cwd: string;
 }
 
-/** The command that runs the service built into <serviceDir>/dist (see buildService). */
+/**
+ * The command that runs the service built in serviceDir (see buildService), as its catalog entry's
+ * runtime says: the kit's bundle under Node with the flags above, or the runtime's launch command
+ * (a Go binary), its relative paths taken from the service's folder.
+ */
 export function launchSpec(serviceDir: string, nodePath: string = process.execPath): LaunchSpec {
+  const runtime = runtimeOf(serviceDir);
+  if (runtime.language !== 'node') {
+    const [program, ...args] = runtime.launch as [string, ...string[]];
+    return { command: program.includes('/') ? path.join(serviceDir, program) : program, args, env: {}, cwd: serviceDir };
+  }
   return { command: nodePath, args: [...NODE_FLAGS, path.join(serviceDir, BUNDLE_ENTRY)], env: { ...LAUNCH_ENV }, cwd: serviceDir };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { databaseName, findRepoRoot, healthPaths, loadCatalog, stackFileName, stackOfFile, topicName, type Catalog } from '@msa/catalog';
+import { databaseName, findRepoRoot, hasDatabase, healthPaths, loadCatalog, stackFileName, stackOfFile, topicName, type Catalog } from '@msa/catalog';
 import { parse } from 'yaml';
 import { localStackConfigSchema, StackConfigError, type LocalStackConfig } from '@msa/infra/config';
 import { pulumi, repoRoot, type PulumiRunOptions } from './pulumi-cli.ts';
@@ -148,7 +148,7 @@ export async function cloneLocalStack(options: CloneOptions): Promise<CloneRepor
     portOffset,
     ...names,
     endpoints: outputs.endpoints,
-    databases: Object.fromEntries(catalog.services.map((s) => [s.name, databaseName(s, { database: names.namePrefix })])),
+    databases: Object.fromEntries(catalog.services.filter(hasDatabase).map((s) => [s.name, databaseName(s, { database: names.namePrefix })])),
     topics: Object.fromEntries(catalog.topics.map((t) => [t, topicName(names.topicPrefix, t)])),
     smoke,
     seconds: { configure: (t1 - t0) / 1000, up: (t2 - t1) / 1000, smoke: (t3 - t2) / 1000 },

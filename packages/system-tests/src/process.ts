@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { launchSpec } from '@msa/service-kit/launch';
@@ -26,13 +26,14 @@ export interface ServiceProcess {
 
 /**
  * Starts the service's built bundle exactly as the local stack and the container do (launchSpec);
- * `fromSource` runs src/main.ts under Node's type stripping instead, for comparison only.
+ * `fromSource` runs a Node.js service's src/main.ts under Node's type stripping instead, for
+ * comparison only (a service of another runtime has no such form: it runs its build).
  */
 export function spawnService(root: string, name: string, env: Record<string, string>, logDir: string, fromSource = false): ServiceProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
   const dir = path.join(root, 'apps', name);
-  const spec = fromSource ? { command: process.execPath, args: [path.join(dir, 'src', 'main.ts')], env: {}, cwd: dir } : launchSpec(dir);
+  const spec = fromSource && existsSync(path.join(dir, 'src', 'main.ts')) ? { command: process.execPath, args: [path.join(dir, 'src', 'main.ts')], env: {}, cwd: dir } : launchSpec(dir);
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: { PATH: process.env.PATH ?? '', ...spec.env, ...env },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { databaseName, findRepoRoot, loadCatalog, serviceEnv, type Catalog, type Prefixes } from '@msa/catalog';
-import { connectionSettings, type ConnectionSettings } from '@msa/local-servers';
+import { databaseName, findRepoRoot, hasDatabase, loadCatalog, REDIS_KEY_PREFIX_ENV, redisUser, serviceEnv, STORE_URL_ENV, type Catalog, type Prefixes } from '@msa/catalog';
+import { connectionSettings, createRedisUser, dropRedisUser, type ConnectionSettings, type RedisUser } from '@msa/local-servers';
 import { testIssuer } from '@msa/service-kit/dev-issuer';
 import { freePort, spawnService, waitForOk, type ServiceProcess } from './process.ts';
 import { createServiceDatabase, createTopics, deleteTopics, dropServiceDatabase, type ServiceDatabase } from './provision.ts';
@@ -11,8 +11,8 @@ export interface SystemOptions {
   env?: Record<string, Record<string, string>>;
   /** Start only these services (their databases and all topics are still made). */
   only?: string[];
-  /** Other servers than the default local ones (for example a broker a test stops). */
-  servers?: ConnectionSettings;
+  /** Other servers than the default local ones (for example a broker a test stops); the rest are the local ones. */
+  servers?: Partial<ConnectionSettings>;
   /** Run src/main.ts under type stripping instead of the built bundle (the memory benchmark's baseline). */
   fromSource?: boolean;
   /** A trace store's OTLP endpoint: the services trace and send their spans there (off when left out). */
@@ -32,6 +32,8 @@ export class TestSystem {
   /** This system's names on the shared servers. */
   readonly prefixes: Prefixes = { topic: this.prefix, database: `t${this.id}_` };
   readonly databases = new Map<string, ServiceDatabase>();
+  /** The Redis users of the services whose store is redis. */
+  readonly redisUsers = new Map<string, RedisUser>();
   readonly ports = new Map<string, number>();
   readonly processes = new Map<string, ServiceProcess>();
   readonly logDir: string;
@@ -40,7 +42,7 @@ export class TestSystem {
 
   private constructor(opts: SystemOptions) {
     this.#opts = opts;
-    this.servers = opts.servers ?? connectionSettings();
+    this.servers = { ...connectionSettings(), ...opts.servers };
     this.logDir = path.join(this.root, '.local', 'test-logs', this.id);
   }
 
@@ -58,7 +60,8 @@ export class TestSystem {
   async #provision(): Promise<void> {
     this.#topics = await createTopics(this.servers.kafka.brokers, this.catalog, this.prefix);
     for (const s of this.catalog.services) {
-      this.databases.set(s.name, await createServiceDatabase(this.servers.postgres.url, databaseName(s, this.prefixes)));
+      if (hasDatabase(s)) this.databases.set(s.name, await createServiceDatabase(this.servers.postgres.url, databaseName(s, this.prefixes)));
+      if (s.store.engine === 'redis') this.redisUsers.set(s.name, await createRedisUser(this.servers.redis.url, redisUser(s, this.prefixes)));
       this.ports.set(s.name, await freePort());
     }
   }
@@ -75,7 +78,7 @@ export class TestSystem {
         prefixes: this.prefixes, port: this.ports.get(service), calleeUrl: (c) => this.url(c), otlpEndpoint: this.#opts.otlpEndpoint, auth: testIssuer(this.root).auth,
       }),
       HOST: '127.0.0.1',
-      DATABASE_URL: this.databases.get(service)!.url,
+      ...this.#storeEnv(service),
       KAFKA_BROKERS: this.servers.kafka.bootstrap,
       LOG_LEVEL: 'info',
       OUTBOX_POLL_MS: '100',
@@ -85,6 +88,13 @@ export class TestSystem {
       ...this.#opts.env?.[service],
       ...extra,
     };
+  }
+
+  /** The URL of the service's own store, by the catalog's store.engine. */
+  #storeEnv(service: string): Record<string, string> {
+    const redis = this.redisUsers.get(service);
+    if (redis) return { [STORE_URL_ENV.redis]: redis.url, [REDIS_KEY_PREFIX_ENV]: redis.keyPrefix };
+    return { [STORE_URL_ENV.postgres]: this.databases.get(service)!.url };
   }
 
   /**
@@ -136,6 +146,7 @@ export class TestSystem {
   async close(): Promise<void> {
     await Promise.all([...this.processes.keys()].map((s) => this.stopService(s)));
     for (const db of this.databases.values()) await dropServiceDatabase(this.servers.postgres.url, db.name);
+    for (const u of this.redisUsers.values()) await dropRedisUser(this.servers.redis.url, u.user);
     if (this.#topics.length > 0) await deleteTopics(this.servers.kafka.brokers, this.#topics).catch(() => undefined);
   }
 }

@@ -25,7 +25,7 @@ export interface ImageOutcome {
  * service from the catalog) when a container engine is there, and pushes it when asked. Without an
  * engine it says so and why: the release then names the artifact's digest.
  */
-export async function buildImage(root: string, service: Pick<Service, 'name' | 'port' | 'dir'>, opts: ImageOptions): Promise<ImageOutcome> {
+export async function buildImage(root: string, service: Pick<Service, 'name' | 'port' | 'dir' | 'runtime'>, opts: ImageOptions): Promise<ImageOutcome> {
   const engine = await exec('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd: root }).catch((e: Error) => ({ exitCode: 127, stdout: '', stderr: e.message }));
   if (engine.exitCode !== 0) {
     const why = engine.exitCode === 127 || /not found|ENOENT/.test(engine.stderr) ? 'the docker CLI is not installed' : `docker info failed: ${engine.stderr.trim().split('\n')[0]}`;

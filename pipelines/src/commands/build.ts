@@ -43,7 +43,9 @@ export async function buildCommand(ctx: PipelineContext, opts: BuildOptions): Pr
     throw new Error(`${dir} has uncommitted changes; a build is named by its commit, so commit them first`);
   }
   const commit = await git.revParse('HEAD');
-  const pkg = JSON.parse(readFileSync(path.join(service.dir, 'package.json'), 'utf8')) as { version?: string };
+  // A Node.js service's version is its package's; a service of another runtime has no package.json.
+  const pkgFile = path.join(service.dir, 'package.json');
+  const pkg = (existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : {}) as { version?: string };
   const version = `${pkg.version ?? '0.0.0'}-${commit.slice(0, 7)}`;
   const steps: Step[] = [];
   const bin = (name: string) => path.join(TOOLS_ROOT, 'node_modules/.bin', name);
@@ -58,6 +60,10 @@ export async function buildCommand(ctx: PipelineContext, opts: BuildOptions): Pr
   };
 
   await step('typecheck', async () => {
+    if (service.runtime.language === 'go') {
+      const r = await exec('go', ['vet', './...'], { cwd: service.dir });
+      return r.exitCode === 0 ? { status: 'passed', detail: 'go vet ./...' } : { status: 'failed', detail: (r.stdout + r.stderr).trim().split('\n').slice(0, 20).join('\n') };
+    }
     const tsconfig = path.join(dir, 'tsconfig.json');
     if (!existsSync(path.join(ctx.root, tsconfig))) return { status: 'failed', detail: `${tsconfig} not found; every service typechecks on its own` };
     const r = await exec(bin('tsc'), ['-p', tsconfig, '--noEmit'], { cwd: ctx.root });

@@ -11,6 +11,7 @@ import { SUBNET_BLOCK, subnetCidr } from '../../network/cidr.ts';
 export interface Platform {
   vpcId: pulumi.Output<string>;
   dataSubnetGroupName: pulumi.Output<string>;
+  cacheSubnetGroupName: pulumi.Output<string>;
   clusterName: pulumi.Output<string>;
   clusterSecurityGroupId: pulumi.Output<string>;
   oidcProviderArn: pulumi.Output<string>;
@@ -29,7 +30,7 @@ export interface Platform {
 export const protectData = (config: AwsStackConfig) => config.environment === 'prod';
 
 export const PLATFORM_KEYS = [
-  'vpcId', 'dataSubnetGroupName', 'clusterName', 'clusterSecurityGroupId', 'oidcProviderArn',
+  'vpcId', 'dataSubnetGroupName', 'cacheSubnetGroupName', 'clusterName', 'clusterSecurityGroupId', 'oidcProviderArn',
   'oidcIssuer', 'kubeconfig', 'kafkaClusterArn', 'kafkaBootstrap', 'kafkaSecurityGroupId', 'loadBalancerSubnetCidrs',
 ] as const satisfies readonly (keyof Platform)[];
 
@@ -51,6 +52,7 @@ export function createPlatform(env: Env, config: AwsStackConfig, opts: pulumi.Co
   return {
     vpcId: network.vpcId,
     dataSubnetGroupName: network.dataSubnetGroupName,
+    cacheSubnetGroupName: network.cacheSubnetGroupName,
     clusterName: cluster.name,
     clusterSecurityGroupId: cluster.securityGroupId,
     oidcProviderArn: cluster.oidcProviderArn,

@@ -71,7 +71,7 @@ export async function deployAws(env: Env, config: AwsStackConfig, catalog: Catal
   const identity = new ApiIdentity(`${env.stack}-identity`, { region: config.region, protect: protectData(config), tags: awsTags(env, PLATFORM) }, opts);
   const host = {
     env, region: config.region, prefix, database: config.database, protect: protectData(config), auth: identity.auth,
-    vpcId: platform.vpcId, dataSubnetGroupName: platform.dataSubnetGroupName, clusterSecurityGroupId: platform.clusterSecurityGroupId,
+    vpcId: platform.vpcId, dataSubnetGroupName: platform.dataSubnetGroupName, cacheSubnetGroupName: platform.cacheSubnetGroupName, clusterSecurityGroupId: platform.clusterSecurityGroupId,
     oidcProviderArn: platform.oidcProviderArn, oidcIssuer: platform.oidcIssuer,
     kafkaClusterArn: platform.kafkaClusterArn, kafkaBootstrap: platform.kafkaBootstrap, kafkaSecurityGroupId: platform.kafkaSecurityGroupId,
     otlpEndpoint,

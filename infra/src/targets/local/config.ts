@@ -34,6 +34,11 @@ export const localStackConfigSchema = z
           .object({ host: loopbackHost.default('127.0.0.1'), port: port.default(55432), user: z.string().min(1).default('postgres') })
           .strict()
           .default({ host: '127.0.0.1', port: 55432, user: 'postgres' }),
+        /** The servers command's Redis, for the services whose catalog store is redis. */
+        redis: z
+          .object({ host: loopbackHost.default('127.0.0.1'), port: port.default(56379) })
+          .strict()
+          .default({ host: '127.0.0.1', port: 56379 }),
         kafka: z
           .object({
             brokers: z

@@ -80,7 +80,10 @@ export async function deployLocal(rawConfig: unknown, catalog: Catalog): Promise
     ]),
   );
   const databases = Object.fromEntries(
-    spec.services.map((s) => [s.name, pulumi.secret(pulumi.interpolate`psql "${components.get(s.name)?.database.url}"`)]),
+    spec.services.map((s) => {
+      const c = components.get(s.name);
+      return [s.name, pulumi.secret(c?.redis ? pulumi.interpolate`redis-cli -u "${c.redis.url}"` : pulumi.interpolate`psql "${c?.database?.url}"`)];
+    }),
   );
   const topics = Object.fromEntries(
     Object.entries(spec.topicNames).map(([topic, name]) => [

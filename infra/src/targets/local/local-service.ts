@@ -5,6 +5,8 @@ import type { LocalServiceSpec } from './spec.ts';
 import { KafkaTopic } from './providers/kafka-topic.ts';
 import { PostgresDatabase } from './providers/postgres-database.ts';
 import { ServiceProcess } from './providers/service-process.ts';
+import { RedisUser } from './providers/redis-user.ts';
+import { REDIS_KEY_PREFIX_ENV, STORE_URL_ENV } from '@msa/catalog';
 
 export interface LocalServiceArgs {
   spec: LocalServiceSpec;
@@ -20,7 +22,9 @@ export interface LocalServiceArgs {
  * dead-letter topic, and its supervised processes wired to them through their outputs.
  */
 export class LocalService extends pulumi.ComponentResource {
-  readonly database: PostgresDatabase;
+  /** The service's own store (catalog store.engine): one of the two. */
+  readonly database?: PostgresDatabase;
+  readonly redis?: RedisUser;
   readonly topics: KafkaTopic[];
   readonly url: string;
   private readonly serviceArgs: LocalServiceArgs;
@@ -31,7 +35,8 @@ export class LocalService extends pulumi.ComponentResource {
     const { spec, config } = args;
     const child = { parent: this };
 
-    this.database = new PostgresDatabase(`${name}-db`, { server: config.postgres, name: spec.database.name }, child);
+    if (spec.database) this.database = new PostgresDatabase(`${name}-db`, { server: config.postgres, name: spec.database.name }, child);
+    if (spec.redis) this.redis = new RedisUser(`${name}-redis`, { server: config.redis, name: spec.redis.user }, child);
     this.topics = spec.ownTopics.map(
       (topic) =>
         new KafkaTopic(
@@ -64,7 +69,8 @@ export class LocalService extends pulumi.ComponentResource {
       ...spec.serviceEnv,
       SERVICE_COMMIT: spec.commit,
       HOST: '127.0.0.1',
-      DATABASE_URL: this.database.url,
+      ...(this.database ? { [STORE_URL_ENV.postgres]: this.database.url } : {}),
+      ...(this.redis ? { [STORE_URL_ENV.redis]: this.redis.url, [REDIS_KEY_PREFIX_ENV]: this.redis.keyPrefix } : {}),
       // Joined from the topics' outputs so the process starts only once its topics exist.
       KAFKA_BROKERS: pulumi.all([...this.topics, ...consumedTopics].map((t) => t.brokers)).apply((lists) => [...new Set(lists.flat())].join(',') || config.kafka.brokers.join(',')),
     };
@@ -75,18 +81,19 @@ export class LocalService extends pulumi.ComponentResource {
         service: spec.name,
         entry: spec.entry,
         nodeArgs: spec.nodeArgs,
+        native: spec.native,
         artifact: spec.artifact,
         cwd: this.serviceArgs.repoRoot,
         port: spec.port,
         replicas: spec.replicas,
         version: spec.version,
-        // Secret as a whole: it holds the database password and any secret msa:local.env value.
+        // Secret as a whole: it holds the store's password and any secret msa:local.env value.
         env: pulumi.secret(pulumi.output(env)),
         readinessUrl: `${spec.url}${spec.readinessPath}`,
         readinessTimeoutSeconds: config.readinessTimeoutSeconds,
         runtimeDir: path.join(this.serviceArgs.runtimeDir, spec.name),
       },
-      { parent: this, dependsOn: [this.database, ...this.topics, ...consumedTopics] },
+      { parent: this, dependsOn: [...(this.database ? [this.database] : []), ...(this.redis ? [this.redis] : []), ...this.topics, ...consumedTopics] },
     );
     this.registerOutputs({ url: this.url, pid: this.started.pid });
     return this.started;

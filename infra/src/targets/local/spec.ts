@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { launchSpec } from '@msa/service-kit/launch';
 import { devIssuerAuth } from '@msa/service-kit/dev-issuer';
-import { databaseName, deadLetterTopic, serviceEnv, topicName, type Catalog, type Prefixes, type Service } from '@msa/catalog';
+import { databaseName, deadLetterTopic, hasDatabase, redisUser, serviceEnv, topicName, type Catalog, type Prefixes, type Service } from '@msa/catalog';
 import { StackConfigError, type ConfigProblem } from '../../config/errors.ts';
 import type { LocalStackConfig } from './config.ts';
 import { issuerDir, stackRuntimeDir } from './paths.ts';
@@ -17,8 +17,10 @@ export interface LocalServiceSpec {
    * a released artifact's stored copy (.local/artifacts/<svc>/sha256-<hex>/dist/main.mjs).
    */
   entry: string;
-  /** Node flags and environment every launcher of a service uses (service-kit's launchSpec). */
+  /** Node flags (or a native program's arguments) and environment every launcher of a service uses (service-kit's launchSpec). */
   nodeArgs: string[];
+  /** Not a Node.js bundle: `entry` is a program the supervisor runs as it is (catalog runtime.language). */
+  native: boolean;
   launchEnv: Record<string, string>;
   /** Digest of the built bundle: a new build replaces the processes, an unchanged one leaves them. */
   artifact: string;
@@ -32,7 +34,9 @@ export interface LocalServiceSpec {
   readinessPath: string;
   /** Where Prometheus scrapes it (the catalog's http.metrics). */
   metricsPath: string;
-  database: { name: string; role: string };
+  /** The service's own store, by the catalog's store.engine: a database and role, or a Redis user. */
+  database?: { name: string; role: string };
+  redis?: { user: string };
   /** Topics this service produces, plus its dead-letter topic: created by its component. */
   ownTopics: string[];
   /** Topics produced by others that it consumes: its process waits for them. */
@@ -93,13 +97,14 @@ export function resolveLocalStack(
   const auth = devIssuerAuth(issuerDir(stack, repoRoot), stack);
   const services = catalog.services.map((service): LocalServiceSpec => {
     const release = releases[service.name];
-    const dbName = databaseName(service, prefixes);
+    const dbName = hasDatabase(service) ? databaseName(service, prefixes) : undefined;
     const version = release?.version ?? UNRELEASED_VERSION;
     const launch = launchSpec(artifacts[service.name]?.dir ?? service.dir);
     return {
       name: service.name,
-      entry: launch.args.at(-1)!,
-      nodeArgs: launch.args.slice(0, -1),
+      ...(service.runtime.language === 'node'
+        ? { entry: launch.args.at(-1)!, nodeArgs: launch.args.slice(0, -1), native: false }
+        : { entry: launch.command, nodeArgs: launch.args, native: true }),
       launchEnv: launch.env,
       artifact: artifacts[service.name]?.digest ?? '',
       port: service.port + local.portOffset,
@@ -117,7 +122,8 @@ export function resolveLocalStack(
       }),
       readinessPath: service.http.readiness,
       metricsPath: service.http.metrics,
-      database: { name: dbName, role: dbName },
+      ...(dbName ? { database: { name: dbName, role: dbName } } : {}),
+      ...(service.store.engine === 'redis' ? { redis: { user: redisUser(service, prefixes) } } : {}),
       ownTopics: [...service.topics.produces, deadLetterTopic(service)],
       consumes: service.topics.consumes.filter((t) => !service.topics.produces.includes(t)),
       extraEnv: local.env[service.name] ?? {},

@@ -3,3 +3,4 @@ export * from './release.ts';
 export * from './stacks.ts';
 export * from './stack-outputs.ts';
 export * from './service-env.ts';
+export * from './store.ts';

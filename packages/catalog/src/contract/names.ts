@@ -42,7 +42,7 @@ export function writtenTopics(service: Pick<ServiceEntry, 'name' | 'topics'>): s
 }
 
 /** The service's own database; its role has the same name and is the only one that may open it. */
-export function databaseName(service: Pick<ServiceEntry, 'database'>, prefixes: Pick<Prefixes, 'database'>): string {
+export function databaseName(service: { database: { name: string } }, prefixes: Pick<Prefixes, 'database'>): string {
   return `${prefixes.database}${service.database.name}`;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ServiceEntry } from '../schema.ts';
+import { STORE_ENGINES, type ServiceEntry } from '../schema.ts';
 import { calleeEnvVar, type Prefixes } from './names.ts';
 
 /** The one variable that tells a service which release it runs; it reports it on its health path and in metrics. */
@@ -28,7 +28,10 @@ export function serviceEnvSchema() {
     READINESS_PATH: httpPath,
     METRICS_PATH: httpPath,
     OPENAPI_PATH: httpPath,
-    MIGRATIONS_DIR: z.string().min(1),
+    /** PostgreSQL services only; the kit's default when the catalog gives none. */
+    MIGRATIONS_DIR: z.string().min(1).default('migrations'),
+    /** The catalog's store.engine: what the store URL variable (STORE_URL_ENV) points at. */
+    STORE_ENGINE: z.enum(STORE_ENGINES).default('postgres'),
     /** Where spans go (OTLP over http/protobuf, the standard OpenTelemetry variable); unset, tracing is off. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http(s) URL such as http://127.0.0.1:4318' }).optional(),
     /** The share of new traces recorded, 0..1 (parent-based: a request's caller decides for its trace). */
@@ -95,7 +98,8 @@ export function serviceEnv<A = string>(service: ServiceEntry, o: ServiceEnvOptio
     READINESS_PATH: service.http.readiness,
     METRICS_PATH: service.http.metrics,
     OPENAPI_PATH: service.http.openapi,
-    MIGRATIONS_DIR: service.database.migrations,
+    ...(service.database ? { MIGRATIONS_DIR: service.database.migrations } : {}),
+    STORE_ENGINE: service.store.engine,
     ...(o.otlpEndpoint !== undefined ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.otlpEndpoint } : {}),
     ...(o.traceSampleRatio !== undefined ? { OTEL_TRACES_SAMPLER_ARG: String(o.traceSampleRatio) } : {}),
     AUTH_ISSUER: o.auth.issuer,

@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Runtime } from '@msa/catalog';
+import { entryFile, runtimeOf } from './runtime-of.ts';
 
 /**
- * What a built service is, wherever it runs: the paths of its folder that the running code reads
- * (its manifest, its catalog entry, its migrations and the esbuild bundle in dist/). The container's
- * runtime stage copies exactly these (see dockerfile.ts), `pipeline build` packs exactly these, and
- * the local stack runs a release from exactly these: one artifact, one digest.
+ * What a built service is, wherever it runs: the paths of its folder that the running code reads.
+ * A Node.js service: its manifest, its catalog entry, its migrations and the esbuild bundle in
+ * dist/. Another runtime: its catalog entry and the artifact its runtime names (a Go binary).
+ * The container's runtime stage copies exactly these (see dockerfile.ts), `pipeline build` packs
+ * exactly these, and the local stack runs a release from exactly these: one artifact, one digest.
  */
 export const ARTIFACT_PATHS = ['package.json', 'service.yaml', 'migrations', 'dist'] as const;
+
+export function artifactPaths(runtime: Runtime): readonly string[] {
+  return runtime.language === 'node' ? ARTIFACT_PATHS : ['service.yaml', runtime.artifact];
+}
 
 /** Written by buildService beside the bundle to skip unchanged builds; not part of the artifact. */
 export const BUILD_FINGERPRINT = '.inputs-sha256';
@@ -27,8 +34,10 @@ export function artifactFiles(serviceDir: string): string[] {
     if (statSync(abs).isDirectory()) for (const name of readdirSync(abs)) visit(path.posix.join(rel, name));
     else if (path.basename(rel) !== BUILD_FINGERPRINT) files.push(rel);
   };
-  for (const p of ARTIFACT_PATHS) if (existsSync(path.join(serviceDir, p))) visit(p);
-  if (!files.includes('dist/main.mjs')) throw new Error(`${serviceDir}: no dist/main.mjs; build the service first (buildService)`);
+  const runtime = runtimeOf(serviceDir);
+  for (const p of artifactPaths(runtime)) if (existsSync(path.join(serviceDir, p))) visit(p);
+  const entry = entryFile(runtime);
+  if (!files.includes(entry)) throw new Error(`${serviceDir}: no ${entry}; build the service first (buildService)`);
   return files.sort();
 }
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { findRepoRoot } from '@msa/catalog';
 import { artifactDigest, BUILD_FINGERPRINT as FINGERPRINT } from './artifact.ts';
+import { buildGoService } from './build-go.ts';
+import { runtimeOf } from './runtime-of.ts';
 
 const require = createRequire(import.meta.url);
 const KIT_DIR = path.resolve(import.meta.dirname, '../..');
@@ -25,6 +27,12 @@ export interface BuiltService {
  */
 export async function buildService(serviceDir: string, { force = false } = {}): Promise<BuiltService> {
   const outDir = path.join(serviceDir, 'dist');
+  // The catalog entry says how the service is built; the kit's bundle below is the Node.js runtime's.
+  const runtime = runtimeOf(serviceDir);
+  if (runtime.language === 'go') {
+    await buildGoService(serviceDir, runtime, { force });
+    return { outDir: path.join(serviceDir, path.dirname(runtime.artifact)), ...artifactDigest(serviceDir) };
+  }
   const inputs = inputsDigest(serviceDir);
   // Unchanged inputs: keep the bundle, so a build never pulls dist/ from under a running service.
   if (!force && existsSync(path.join(outDir, FINGERPRINT)) && readFileSync(path.join(outDir, FINGERPRINT), 'utf8') === inputs) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Service } from '@msa/catalog';
+import type { Runtime, Service } from '@msa/catalog';
+import { goDockerfile } from './dockerfile-go.ts';
 import { BUNDLE_ENTRY, LAUNCH_ENV, NODE_FLAGS } from '../launch.ts';
 import { ARTIFACT_PATHS } from './artifact.ts';
 
@@ -21,15 +22,19 @@ export interface ImageInput {
   port: number;
   /** The service's folder relative to the repository root (apps/<name>). */
   dir: string;
-  /** Its npm workspace name (its package.json `name`). */
+  /** Its npm workspace name (its package.json `name`); Node.js services only. */
   workspace: string;
+  /** How the catalog entry says it is built and run. */
+  runtime: Runtime;
 }
 
 /** What the image of a catalog service is made from: its entry, its folder and its workspace name. */
-export function imageInput(root: string, service: Pick<Service, 'name' | 'port' | 'dir'>): ImageInput {
+export function imageInput(root: string, service: Pick<Service, 'name' | 'port' | 'dir' | 'runtime'>): ImageInput {
+  const dir = path.relative(root, service.dir).split(path.sep).join('/');
+  if (service.runtime.language !== 'node') return { name: service.name, port: service.port, dir, workspace: '', runtime: service.runtime };
   const pkg = JSON.parse(readFileSync(path.join(service.dir, 'package.json'), 'utf8')) as { name?: string };
   if (!pkg.name) throw new Error(`${path.join(service.dir, 'package.json')}: no "name"; the image build selects the service by its workspace name`);
-  return { name: service.name, port: service.port, dir: path.relative(root, service.dir).split(path.sep).join('/'), workspace: pkg.name };
+  return { name: service.name, port: service.port, dir, workspace: pkg.name, runtime: service.runtime };
 }
 
 /**
@@ -39,6 +44,7 @@ export function imageInput(root: string, service: Pick<Service, 'name' | 'port' 
  *   npm run -s dockerfile -- <service> | docker build -f - -t <service> .
  */
 export function serviceDockerfile(s: ImageInput): string {
+  if (s.runtime.language === 'go') return goDockerfile(s, s.runtime);
   const app = `/repo/${s.dir}`;
   const env = { NODE_ENV: 'production', HOST: '0.0.0.0', PORT: String(s.port), ...LAUNCH_ENV };
   return [

@@ -10,6 +10,7 @@ interface Inputs {
   service: string;
   entry: string;
   nodeArgs?: string[];
+  native?: boolean;
   artifact?: string;
   cwd: string;
   port: number;
@@ -114,6 +115,7 @@ export async function create(inputs: Inputs) {
     service: inputs.service,
     entry: inputs.entry,
     execArgv: inputs.nodeArgs ?? [],
+    native: inputs.native ?? false,
     cwd: inputs.cwd,
     replicas: inputs.replicas,
     env: inputs.env,
@@ -143,7 +145,7 @@ export async function create(inputs: Inputs) {
   return { id: `${inputs.service}@${inputs.port}`, outs };
 }
 
-const replaceKeys = ['service', 'entry', 'nodeArgs', 'artifact', 'cwd', 'port', 'replicas', 'version', 'env', 'readinessUrl', 'runtimeDir'] as const;
+const replaceKeys = ['service', 'entry', 'nodeArgs', 'native', 'artifact', 'cwd', 'port', 'replicas', 'version', 'env', 'readinessUrl', 'runtimeDir'] as const;
 
 export async function diff(_id: string, olds: Outputs, news: Inputs) {
   const replaces: string[] = replaceKeys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));

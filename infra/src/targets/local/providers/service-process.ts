@@ -7,6 +7,8 @@ export interface ServiceProcessArgs {
   entry: pulumi.Input<string>;
   /** Node flags for each process (service-kit's launchSpec). */
   nodeArgs: pulumi.Input<pulumi.Input<string>[]>;
+  /** `entry` is a program run as it is (a Go binary), not a bundle for Node. */
+  native?: pulumi.Input<boolean>;
   /** Digest of the artifact holding `entry` (service-kit's artifactDigest); a new one replaces the processes. */
   artifact: pulumi.Input<string>;
   /** Folder the processes run in (the repository root). */

@@ -5,6 +5,8 @@ export interface SupervisorSpec {
   entry: string;
   /** Node flags for each worker (service-kit's launchSpec). */
   execArgv: string[];
+  /** `entry` is a program run as it is (catalog runtime other than node): execArgv are its arguments. */
+  native?: boolean;
   cwd: string;
   replicas: number;
   env: Record<string, string>;
