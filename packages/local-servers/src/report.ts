@@ -20,6 +20,7 @@ export function settingsText(settings: ConnectionSettings, monitoring?: ServersC
     'Connection settings:',
     `  PostgreSQL    host=${settings.postgres.host} port=${settings.postgres.port} user=${settings.postgres.user} (peer over the socket ${settings.postgres.socketDir}; services: SCRAM passwords over TCP)  ${settings.postgres.url}`,
     `  Kafka         bootstrap=${settings.kafka.bootstrap}`,
+    `  Redis         host=${settings.redis.host} port=${settings.redis.port} (ACL users; services get their own)`,
     ...(settings.tracing ? [`  Traces        OTLP ${settings.tracing.otlpEndpoint}  UI and query API ${settings.tracing.queryUrl}`] : []),
     ...(m
       ? [

@@ -173,6 +173,9 @@ describe('local servers (real PostgreSQL and a real KRaft broker)', () => {
       ['kafka', true, firstPids[1]],
       ['redis', true, firstPids[2]],
       ['jaeger', true, firstPids[3]],
+      // Prometheus and Alertmanager run only after `start --monitoring`: listed, stopped.
+      ['prometheus', false, null],
+      ['alertmanager', false, null],
     ]);
   });
 
