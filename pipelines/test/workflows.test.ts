@@ -154,11 +154,13 @@ describe('workflows: structure', () => {
     expect(rollback.inputs.env!.options).toEqual([...PROMOTION_CHAIN]);
   });
 
-  it('keep drift detection read-only: per cloud stack, a refresh preview and the release state check, with the read-only role', () => {
+  it('keep drift detection read-only: per cloud stack, a refresh preview and the release state check (read from origin), with the read-only role', () => {
     const drift = byFile('drift.yml');
     const job = drift.jobs.drift!;
     expect((job.strategy?.matrix as { stack: string[] }).stack).toEqual([...PROMOTION_CHAIN]);
-    expect(job.steps!.map((s) => s.run?.trimEnd()).filter(Boolean)).toEqual(['npm run pipeline -- drift --stack "$STACK"', 'npm run pipeline -- status --stack "$STACK" --fail-on-drift']);
+    expect(job.steps!.map((s) => s.run?.trimEnd()).filter(Boolean)).toEqual(['npm run pipeline -- drift --stack "$STACK"', 'npm run pipeline -- --state-remote origin status --stack "$STACK" --fail-on-drift']);
+    // The release state it checks lives on the branches deployments/<stack> of origin, read (never pushed) with the job's token.
+    expect(job.steps!.find((s) => s.run?.includes(' status '))?.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
     expect(job.steps!.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_READONLY_ROLE_ARN }}');
     expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
   });
