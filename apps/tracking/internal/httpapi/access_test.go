@@ -95,7 +95,7 @@ func TestThePlatformPathsStayOpen(t *testing.T) {
 
 func TestTheOpenApiDocumentDeclaresTheBearerSchemeAnd401And403OnEachApiPath(t *testing.T) {
 	var doc struct {
-		Paths      map[string]map[string]struct {
+		Paths map[string]map[string]struct {
 			Security  []map[string][]string
 			Responses map[string]any
 		}
