@@ -16,6 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"msa-platform/apps/tracking/internal/auth"
 	"msa-platform/apps/tracking/internal/config"
 	"msa-platform/apps/tracking/internal/consume"
 	"msa-platform/apps/tracking/internal/httpapi"
@@ -36,6 +37,14 @@ func run() error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level(cfg.LogLevel)})).With("service", cfg.Service)
+	slog.SetDefault(log) // the JWKS refresher logs its failures through slog's default
+	// Before anything connects: a JWKS file that cannot be read stops the start, naming AUTH_JWKS.
+	keysCtx, stopKeys := context.WithCancel(context.Background())
+	defer stopKeys()
+	verifier, err := auth.New(keysCtx, cfg.Auth)
+	if err != nil {
+		return err
+	}
 	opts, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)
@@ -49,7 +58,7 @@ func run() error {
 		{Name: "redis", Required: true, State: func(ctx context.Context) string { return stateOf(store.Ping(ctx)) }},
 		{Name: "kafka", State: func(ctx context.Context) string { return stateOf(consumer.Ping(ctx)) }},
 		{Name: "consumer", State: func(context.Context) string { return consumer.State() }},
-	})
+	}, verifier)
 	ln, err := listen(net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return fmt.Errorf("listen on %s:%d: %w", cfg.Host, cfg.Port, err)

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope, eventually, metric, parseMetrics, readTopic, request, sendRaw, TestSystem } from '@msa/system-tests';
+import { OPERATOR_ROLE, testIssuer } from '@msa/service-kit/dev-issuer';
 
 // The read side: the tracking service (Go, on Redis) follows every order through the saga from
 // the three services' events, started like every other catalog service from its catalog entry.
@@ -98,8 +99,45 @@ describe('the order journey read model', () => {
     const notFound = await request('GET', tracking(`/journeys/${randomUUID()}`));
     expect(notFound.status).toBe(404);
     expect(notFound.headers.get('content-type')).toContain('application/problem+json');
+    expect(notFound.json).toMatchObject({ type: 'urn:msa:problem:not-found', code: 'NOT_FOUND' });
     expect((await request('GET', tracking('/journeys/not-a-uuid'))).json).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
-    expect((await request('GET', tracking('/readyz'))).json).toMatchObject({ ready: true, checks: { redis: 'ok', kafka: 'ok', consumer: 'ok' } });
-    expect((await request('GET', tracking('/openapi.json'))).json.paths).toHaveProperty(['/journeys/{orderId}']);
+    // The platform's paths are open, as the kit's: probes and scrapers carry no token.
+    const anonymous = { token: null };
+    expect((await request('GET', tracking('/readyz'), undefined, anonymous)).json).toMatchObject({ ready: true, checks: { redis: 'ok', kafka: 'ok', consumer: 'ok' } });
+    expect((await request('GET', tracking('/healthz'), undefined, anonymous)).status).toBe(200);
+    const openapi = (await request('GET', tracking('/openapi.json'), undefined, anonymous)).json;
+    expect(openapi.paths).toHaveProperty(['/journeys/{orderId}']);
+    expect(openapi.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+});
+
+// The Go service verifies the tokens the TypeScript dev issuer mints (the contract between the two):
+// customer care only, as the kit's services answer.
+describe('who may read journeys', () => {
+  const paths = () => [tracking(`/journeys/${randomUUID()}`), tracking('/summary')];
+
+  it('answers 401 problem details with WWW-Authenticate: Bearer without a valid token, before judging the request', async () => {
+    for (const url of [...paths(), tracking('/journeys/not-a-uuid')]) {
+      const res = await request('GET', url, undefined, { token: null });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.json).toMatchObject({ type: 'urn:msa:problem:unauthenticated', code: 'UNAUTHENTICATED', fields: [{ field: 'headers.authorization' }] });
+    }
+    const issuer = testIssuer();
+    const otherApi = await issuer.mint({ sub: 'care-1', roles: [OPERATOR_ROLE], audience: 'another-api' });
+    expect((await request('GET', tracking('/summary'), undefined, { token: otherApi })).json).toMatchObject({ status: 401, detail: 'the bearer token is not for this API (audience)' });
+    const expired = await issuer.mint({ sub: 'care-1', roles: [OPERATOR_ROLE], ttlSeconds: -60 });
+    expect((await request('GET', tracking('/summary'), undefined, { token: expired })).json).toMatchObject({ status: 401, detail: 'the bearer token is not valid (ERR_JWT_EXPIRED)' });
+  });
+
+  it('answers 403 to a customer: journeys and the summary are for the operator role', async () => {
+    const customer = { token: await testIssuer().token('customer-1', []) };
+    for (const url of paths()) {
+      const res = await request('GET', url, undefined, customer);
+      expect(res.status).toBe(403);
+      expect(res.json).toMatchObject({ code: 'FORBIDDEN', detail: 'this operation needs the "operator" role' });
+    }
+    expect((await request('GET', tracking('/summary'), undefined, { token: await testIssuer().token('care-2', [OPERATOR_ROLE]) })).status).toBe(200);
   });
 });

@@ -32,6 +32,16 @@ type Config struct {
 	ShutdownTimeout      time.Duration
 	// How long an event id is remembered, so a redelivery changes nothing (the kit's PROCESSED_RETENTION_MS).
 	ProcessedRetention time.Duration
+	Auth               Auth
+}
+
+// Auth is the stack's token issuer (serviceEnv's AUTH_*): every service verifies callers against it.
+type Auth struct {
+	Issuer, Audience string
+	// JWKS is an http(s):// URL or an absolute path to a JWKS file.
+	JWKS string
+	// RolesClaim lists a caller's roles: `roles` from the dev issuer, `cognito:groups` from Cognito.
+	RolesClaim string
 }
 
 // Error lists every invalid variable at once.
@@ -45,6 +55,7 @@ var (
 	pathRe   = regexp.MustCompile(`^/[A-Za-z0-9/_.-]*$`)
 	prefixRe = regexp.MustCompile(`^[a-zA-Z0-9._-]*$`)
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	jwksRe   = regexp.MustCompile(`^(https?://|/)`)
 )
 
 // Load validates the environment; lookup is os.LookupEnv in production.
@@ -72,6 +83,13 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 		RetryMax:           r.millis("CONSUMER_RETRY_MAX_MS", 5000),
 		ShutdownTimeout:    r.millis("SHUTDOWN_TIMEOUT_MS", 10000),
 		ProcessedRetention: r.millis("PROCESSED_RETENTION_MS", 14*24*3600*1000),
+		// Required, as in the kit: no service runs without authentication.
+		Auth: Auth{
+			Issuer:     r.required("AUTH_ISSUER"),
+			Audience:   r.required("AUTH_AUDIENCE"),
+			JWKS:       r.match("AUTH_JWKS", "", jwksRe, "an http(s):// JWKS URL or an absolute path to a JWKS file"),
+			RolesClaim: r.str("AUTH_ROLES_CLAIM", "roles"),
+		},
 	}
 	if len(c.KafkaBrokers) == 0 {
 		r.issue("KAFKA_BROKERS", "at least one host:port")

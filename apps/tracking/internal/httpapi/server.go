@@ -1,5 +1,6 @@
 // Package httpapi serves the read model and the platform's paths (health, readiness, metrics,
-// OpenAPI) with the kit's conventions: RFC 9457 problem details, the same readiness body.
+// OpenAPI) with the kit's conventions: RFC 9457 problem details, the same readiness body, bearer
+// tokens on the API paths (the platform's paths stay open, as the kit's).
 package httpapi
 
 import (
@@ -16,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"msa-platform/apps/tracking/internal/auth"
 	"msa-platform/apps/tracking/internal/config"
 	"msa-platform/apps/tracking/internal/journey"
 	"msa-platform/apps/tracking/internal/metrics"
@@ -44,11 +46,12 @@ type Server struct {
 	m            *metrics.Metrics
 	log          *slog.Logger
 	checks       []Check
+	auth         Authenticator
 	ShuttingDown atomic.Bool
 }
 
-func New(cfg *config.Config, model ReadModel, m *metrics.Metrics, log *slog.Logger, checks []Check) *Server {
-	return &Server{cfg: cfg, model: model, m: m, log: log, checks: checks}
+func New(cfg *config.Config, model ReadModel, m *metrics.Metrics, log *slog.Logger, checks []Check, authn Authenticator) *Server {
+	return &Server{cfg: cfg, model: model, m: m, log: log, checks: checks, auth: authn}
 }
 
 var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -71,8 +74,9 @@ func (s *Server) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(OpenAPI)
 	})
-	mux.HandleFunc("GET /journeys/{orderId}", s.getJourney)
-	mux.HandleFunc("GET /summary", s.getSummary)
+	// Customer care reads any order's journey: both API paths need the operator role.
+	mux.HandleFunc("GET /journeys/{orderId}", s.requireRole(auth.OperatorRole, s.getJourney))
+	mux.HandleFunc("GET /summary", s.requireRole(auth.OperatorRole, s.getSummary))
 	mux.ServeMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		problem(w, r, 404, "NOT_FOUND", "Not Found", "no route "+r.Method+" "+r.URL.Path, nil)
 	})
@@ -195,8 +199,9 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
+// problem answers RFC 9457 details in the kit's shape: one type URI per stable code (its problemType).
 func problem(w http.ResponseWriter, r *http.Request, status int, code, title, detail string, fields []map[string]string) {
-	body := map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": r.URL.Path, "code": code}
+	body := map[string]any{"type": "urn:msa:problem:" + strings.ReplaceAll(strings.ToLower(code), "_", "-"), "title": title, "status": status, "detail": detail, "instance": r.URL.Path, "code": code}
 	if fields != nil {
 		body["fields"] = fields
 	}
