@@ -8,7 +8,7 @@ import { capture, copyCatalog, flatConfig, ROOT, stackConfig } from './support.t
 const BILLING = `name: billing
 team: finance
 description: Invoices confirmed orders.
-port: 3104
+port: 3108
 database:
   name: billing_svc
 topics:
@@ -73,6 +73,7 @@ describe('a service folder with no release yet', () => {
     .replace(/^team: .*$/m, 'team: payments')
     .replace(/^port: \d+$/m, 'port: 3109')
     .replace(/^public: true\n/m, '')
+    .replace(/^# What the public ingress routes.*\nhttp:\n  publicPaths: .*\n/m, '')
     .replace(/name: order_svc/, 'name: payment_svc')
     .replace(/produces: \[order\.events\]/, 'produces: [payment.events]');
 
