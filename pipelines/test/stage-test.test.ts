@@ -51,7 +51,7 @@ const { fixture } = useStackFixtures();
 describe('stage-test: recorded with the stack, so promotion moves only what passed them', { timeout: 180_000 }, () => {
   it("refuses to promote a release whose stage's tests failed, with the test's word for it", async () => {
     const f = fixture();
-    f.repo.write('apps/order/service.yaml', `${f.repo.read('apps/order/service.yaml')}public: true\n`);
+    f.repo.write('apps/order/service.yaml', `${f.repo.read('apps/order/service.yaml')}public: true\nhttp:\n  publicPaths: [/orders]\n`);
     f.repo.commit('order is the public API');
     await buildCommand(f.ctx, { service: 'order' });
     await deployCommand(f.ctx, { service: 'order', env: 'dev' });

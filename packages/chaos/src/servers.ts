@@ -9,13 +9,14 @@ import {
   startServers,
   stopKafka,
   stopPostgres,
+  stopServers,
   type ConnectionSettings,
   type ServersConfig,
 } from '@msa/local-servers';
 import { freePort } from '@msa/system-tests';
 
 /**
- * A PostgreSQL and a Kafka broker of the run's own, on free loopback ports under a temporary folder:
+ * The servers (PostgreSQL, Kafka, Redis, the trace store) of the run's own, on free loopback ports under a temporary folder:
  * the chaos run restarts them, which it must never do to the servers other work shares.
  */
 export class PrivateServers {
@@ -38,6 +39,11 @@ export class PrivateServers {
       MSA_PG_PORT: String(await freePort()),
       MSA_KAFKA_PORT: String(await freePort()),
       MSA_KAFKA_CONTROLLER_PORT: String(await freePort()),
+      // Every server the servers command starts gets a port of the run's own (Redis, the trace store too).
+      MSA_REDIS_PORT: String(await freePort()),
+      MSA_JAEGER_OTLP_PORT: String(await freePort()),
+      MSA_JAEGER_QUERY_PORT: String(await freePort()),
+      MSA_JAEGER_GRPC_PORT: String(await freePort()),
     });
     const servers = new PrivateServers(config, dir);
     await startServers({ config, log });
@@ -57,8 +63,7 @@ export class PrivateServers {
   }
 
   async stop(): Promise<void> {
-    await stopKafka(this.config, () => undefined).catch(() => undefined);
-    await stopPostgres(this.config, () => undefined).catch(() => undefined);
+    await stopServers({ config: this.config }).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

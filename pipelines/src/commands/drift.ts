@@ -11,6 +11,7 @@ export const SECRET_HOLDING_TYPES = ['kubernetes:core/v1:Secret', 'aws:secretsma
 /** Types with secret inputs that a refresh leaves unread, because the cloud never returns them. */
 export const SECRETS_NEVER_READ_BACK: Record<string, string> = {
   'aws:rds/instance:Instance': 'password: RDS DescribeDBInstances never returns the master password',
+  'aws:elasticache/replicationGroup:ReplicationGroup': 'authToken: ElastiCache DescribeReplicationGroups returns only AuthTokenEnabled, never the token',
 };
 
 /** The refresh a drift check runs: compare only, fail on any change, every secret-holding resource left out. */

@@ -4,7 +4,7 @@ import { callApi, type ApiClient } from './client.ts';
  * The stage's behaviour tests: the three ends of the order saga, driven from outside through the
  * public API only, as a client would (the same test on this machine and in the cloud):
  * - confirmed: stock there, a deliverable address;
- * - rejected: more than inventory has (`rare-book` is seeded with 1; an order takes at most 1000);
+ * - rejected: more than inventory has (`rare-book` is seeded with 1; no path takes it);
  * - cancelled: stock reserved, then delivery fails for an undeliverable address, and the stock is
  *   given back (the compensation), so the order ends CANCELLED with StockReleased in its history.
  */
@@ -18,7 +18,7 @@ export interface SagaPath {
 
 export const SAGA_PATHS: readonly SagaPath[] = [
   { name: 'confirmed', order: { items: [{ sku: 'apple', quantity: 1 }], address: '1 Stage Test Street' }, status: 'CONFIRMED', events: ['OrderPlaced', 'StockReserved', 'DeliveryScheduled'] },
-  { name: 'rejected', order: { items: [{ sku: 'rare-book', quantity: 1000 }], address: '1 Stage Test Street' }, status: 'REJECTED', events: ['OrderPlaced', 'StockRejected'] },
+  { name: 'rejected', order: { items: [{ sku: 'rare-book', quantity: 2 }], address: '1 Stage Test Street' }, status: 'REJECTED', events: ['OrderPlaced', 'StockRejected'] },
   { name: 'cancelled', order: { items: [{ sku: 'plum', quantity: 1 }], address: 'Nowhere Island' }, status: 'CANCELLED', events: ['StockReserved', 'DeliveryFailed', 'StockReleased'] },
 ];
 
