@@ -46,7 +46,13 @@ export class PrivateServers {
       MSA_JAEGER_GRPC_PORT: String(await freePort()),
     });
     const servers = new PrivateServers(config, dir);
-    await startServers({ config, log });
+    try {
+      await startServers({ config, log });
+    } catch (error) {
+      // Whatever did start (a broker before a port clash) would outlive the run otherwise.
+      await servers.stop();
+      throw error;
+    }
     return servers;
   }
 
