@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -20,4 +21,16 @@ export function eventSchemaPath(topic: string, type: string): string {
 export function parseEventSchemaPath(rel: string): { service: string; topic: string; type: string } | undefined {
   const m = /^apps\/([^/]+)\/events\/([^/]+)\/([A-Za-z][A-Za-z0-9]*)\.schema\.json$/.exec(rel.split(path.sep).join('/'));
   return m ? { service: m[1]!, topic: m[2]!, type: m[3]! } : undefined;
+}
+
+/** The committed schema of one event type, read from the folder of the service the catalog says produces its topic. */
+export function readEventSchema(
+  catalog: { services: readonly { name: string; dir: string; topics: { produces: readonly string[] } }[] },
+  topic: string,
+  type: string,
+): { file: string; schema: { examples?: unknown[]; [k: string]: unknown } } {
+  const producer = catalog.services.find((s) => s.topics.produces.includes(topic));
+  if (!producer) throw new Error(`no service in the catalog produces ${topic}`);
+  const file = path.join(producer.dir, eventSchemaPath(topic, type));
+  return { file, schema: JSON.parse(readFileSync(file, 'utf8')) };
 }
