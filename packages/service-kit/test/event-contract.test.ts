@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { findRepoRoot, loadCatalog } from '@msa/catalog';
-import { checkEventData, EventContractError, envelopeSchema, type EventSchemas } from '../src/index.ts';
+import { checkEventData, EventContractError, envelopeSchema, PermanentError, type EventSchemas } from '../src/index.ts';
 import { checkDeclaredTopics } from '../src/events/contract.ts';
 import { orphanSchemaFiles, producerEvents, renderEventContract } from '../src/events/contract-render.ts';
 
@@ -22,6 +22,7 @@ describe('publishing against the producer\'s own event schema', () => {
   it('refuses data its schema rejects, naming the topic, the type and the field', () => {
     const publish = () => checkEventData(schemas, 'order.events', 'OrderPlaced', { orderId: ORDER, items: [{ sku: 'apple', quantity: 'two' }] });
     expect(publish).toThrow(EventContractError);
+    expect(publish, 'a consumer dead-letters it at once: no retry fixes it').toThrow(PermanentError);
     expect(publish).toThrow(/OrderPlaced on order\.events .*"data\.items\.0\.quantity"/);
   });
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { PermanentError } from '../messaging/failure.ts';
 
 /**
  * What a producer publishes: per topic (its catalog name), per event type, the zod schema of the
@@ -8,8 +9,11 @@ import type { z } from 'zod';
  */
 export type EventSchemas = Readonly<Record<string, Readonly<Record<string, z.ZodType>>>>;
 
-/** A publish the producer's own contract refuses: a programming error, so it is thrown, never queued. */
-export class EventContractError extends Error {
+/**
+ * A publish the producer's own contract refuses: a programming error, so it is thrown, never queued.
+ * No retry of the same message can fix it, so a consumer handler that hits it dead-letters the message at once.
+ */
+export class EventContractError extends PermanentError {
   readonly topic: string;
   readonly type: string;
   /** The path inside data, dot-separated; empty when the type itself is undeclared. */
