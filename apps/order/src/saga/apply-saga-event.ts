@@ -6,7 +6,7 @@ import { events } from '../events.ts';
 
 /** The outcome carries the fields of the deciding event that its own schema declares (eta, reason), no others:
  * a field another producer adds to its event later must not break this one's contract. */
-function outcomeData(outcome: keyof (typeof events)['order.events'], data: Record<string, unknown>): Record<string, unknown> {
+export function outcomeData(outcome: keyof (typeof events)['order.events'], data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(events['order.events'][outcome].shape).filter((k) => k in data).map((k) => [k, data[k]]));
 }
 
