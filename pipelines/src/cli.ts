@@ -18,6 +18,7 @@ import { smokeCommand } from './commands/smoke.ts';
 import { stageTestCommand } from './commands/stage-test.ts';
 import { syncCodeowners } from './codeowners/codeowners.ts';
 import { driftCommand } from './commands/drift.ts';
+import { eventsCompatCommand } from './commands/events-compat.ts';
 import { commentBody, githubApiFromEnv, upsertPullRequestComment } from './output/pr-comment.ts';
 import { pluginLines, providerPlugins } from './setup/plugins.ts';
 
@@ -61,6 +62,15 @@ export function buildProgram(): Command {
       const githubOutput = o.githubOutput === true ? process.env.GITHUB_OUTPUT : o.githubOutput || undefined;
       if (o.githubOutput === true && !githubOutput) throw new Error('--github-output without a file needs $GITHUB_OUTPUT');
       await affectedCommand({ root: ctx().root, base: o.base, head: o.head, ...(o.json ? { json: true } : {}), ...(githubOutput ? { githubOutput } : {}) });
+    });
+
+  program
+    .command('events-compat')
+    .description("fail on an event schema change (base's committed schemas → the working tree) that can break a consumer in any language")
+    .requiredOption('--base <ref>', 'compare from the merge base of this ref and HEAD')
+    .action(async (o: { base: string }) => {
+      const { breaks } = await eventsCompatCommand({ root: ctx().root, base: o.base });
+      if (breaks.length > 0) process.exitCode = 1;
     });
 
   program

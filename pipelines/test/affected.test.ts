@@ -60,6 +60,20 @@ describe('affected: which services a change touches', () => {
     expect(result.services).toEqual([{ name: 'delivery', reasons: [{ kind: 'catalog-entry', detail: 'apps/delivery/service.yaml changed' }] }]);
   });
 
+  it("selects the consumers of a topic when its producer's event schema changes: their contract tests read it", async () => {
+    const repo = monorepo();
+    const consumes = (svc: string, topics: string) => repo.write(`apps/${svc}/service.yaml`, repo.read(`apps/${svc}/service.yaml`).replace('scaling:', `topics:\n  ${topics}\nscaling:`));
+    consumes('order', 'produces: [order.events]');
+    consumes('inventory', 'consumes: [order.events]');
+    const base = repo.commit('topics');
+    repo.write('apps/order/events/order.events/OrderPlaced.schema.json', '{"type":"object"}\n');
+    repo.commit('order declares OrderPlaced');
+    expect((await computeAffected({ root: repo.root, base })).services).toEqual([
+      { name: 'inventory', reasons: [{ kind: 'event-contract', detail: 'apps/order/events/order.events/OrderPlaced.schema.json changed and it consumes order.events' }] },
+      { name: 'order', reasons: [{ kind: 'folder', detail: 'apps/order/events/order.events/OrderPlaced.schema.json changed' }] },
+    ]);
+  });
+
   it('selects the services that depend on a changed shared package, transitively, and says through what', async () => {
     const repo = monorepo();
     const base = repo.head();

@@ -24,7 +24,7 @@ const PULUMI = /pipeline -- (--[\w-]+ (origin )?)*(deploy|promote|rollback|smoke
 describe('pull requests: branch code never holds more than its own preview', () => {
   it('gives jobs running branch code no GitHub write token, and at most the read-only preview role or, in the preview environment, the pr-N role', () => {
     const branchJobs = Object.entries(pr.jobs).filter(([, j]) => runsBranchCode(j));
-    expect(branchJobs.map(([id]) => id).sort()).toEqual(['affected', 'build', 'codeowners', 'platform-tests', 'preview', 'preview-environment']);
+    expect(branchJobs.map(([id]) => id).sort()).toEqual(['affected', 'build', 'codeowners', 'events-compat', 'platform-tests', 'preview', 'preview-environment']);
     for (const [id, job] of branchJobs) {
       expect(Object.entries(perms(job)).filter(([, v]) => v === 'write').map(([k]) => k), id).toEqual(roleOf(job) ? ['id-token'] : []);
       const role = roleOf(job);
@@ -83,11 +83,13 @@ describe('pull requests: branch code never holds more than its own preview', () 
     expect(pr.jobs['preview-environment']!.concurrency).toEqual(pr.jobs['destroy-preview-environment']!.concurrency);
   });
 
-  it("runs the platform's own tests when the platform changes, and checks CODEOWNERS on every pull request", () => {
+  it("runs the platform's own tests when the platform changes, and checks CODEOWNERS and the event contract on every pull request", () => {
     const tests = pr.jobs['platform-tests']!;
     expect(tests.if).toBe("needs.affected.outputs.platform == 'true'");
     expect(tests.steps!.at(-1)!.run?.trim()).toBe('npm test');
     expect(pr.jobs.codeowners!.steps!.at(-1)!.run?.trim()).toBe('npm run pipeline -- codeowners --check');
+    expect(pr.jobs['events-compat']!.steps!.at(-1)!.run?.trim()).toBe('npm run pipeline -- events-compat --base "$BASE_SHA"');
+    expect(pr.jobs['events-compat']!.steps!.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
     for (const f of ['pipelines/src/cli.ts', '.github/workflows/main.yml', 'infra/src/program.ts', 'packages/catalog/src/load.ts', 'Pulumi.dev.yaml', 'package-lock.json']) {
       expect(touchesPlatform([f]), f).toBe(true);
     }

@@ -6,6 +6,8 @@ import { deliveryRoutes } from './quote/quote.http.ts';
 import { cancelDelivery } from './cancel-delivery/cancel-delivery.handler.ts';
 import { scheduleDelivery } from './schedule-delivery/schedule-delivery.handler.ts';
 
+import { events } from './events.ts';
+
 const dir = path.resolve(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
 
@@ -13,6 +15,7 @@ export const deliveryService: ServiceDefinition<DeliveryEnv> = {
   dir,
   version,
   envSchema: deliveryEnvSchema,
+  events,
   handlers: (ctx) => ({
     'inventory.events': { StockReserved: scheduleDelivery(ctx) },
     'order.events': { OrderCancelled: cancelDelivery(ctx) },

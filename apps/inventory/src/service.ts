@@ -5,12 +5,15 @@ import { releaseOnOrderCancelled, releaseStock } from './release-stock/release-s
 import { reserveStock } from './reserve-stock/reserve-stock.handler.ts';
 import { stockRoutes } from './stock/stock.http.ts';
 
+import { events } from './events.ts';
+
 const dir = path.resolve(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
 
 export const inventoryService: ServiceDefinition = {
   dir,
   version,
+  events,
   handlers: (ctx) => ({
     'order.events': { OrderPlaced: reserveStock(ctx), OrderCancelled: releaseOnOrderCancelled(ctx) },
     'delivery.events': { DeliveryFailed: releaseStock(ctx) },

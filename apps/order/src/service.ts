@@ -8,6 +8,8 @@ import { dependenciesSchema } from './dependencies.schema.ts';
 import { sagaHandlers } from './saga/apply-saga-event.ts';
 import { startSagaDeadline } from './saga-deadline/saga-deadline.ts';
 
+import { events } from './events.ts';
+
 const dir = path.resolve(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
 
@@ -18,6 +20,7 @@ export const orderService: ServiceDefinition<OrderEnv> = {
   dir,
   version,
   envSchema: orderEnvSchema,
+  events,
   handlers: (ctx) => sagaHandlers(ctx),
   routes(app, ctx) {
     delivery = new Dependency({

@@ -4,6 +4,7 @@ export { createPool, withTransaction, type Pool, type Tx } from './db/pool.ts';
 export { migrate } from './db/migrate.ts';
 export { databaseConfig, DatabaseUrlError } from './db/connection.ts';
 export { newEnvelope, parseEnvelope, envelopeSchema, InvalidMessageError, type Envelope } from './events/envelope.ts';
+export { checkEventData, EventContractError, type EventSchemas } from './events/contract.ts';
 export { topicName } from './events/topics.ts';
 export { enqueue } from './events/outbox.ts';
 export { createProducer, type StringProducer } from './messaging/kafka.ts';

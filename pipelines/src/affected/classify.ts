@@ -1,4 +1,4 @@
-import { stackOfFile } from '@msa/catalog';
+import { CATALOG_FILE, parseEventSchemaPath, parseServiceFile, stackOfFile } from '@msa/catalog';
 import type { Git } from '../git/git.ts';
 import type { Findings } from './findings.ts';
 import type { ServiceFolders } from './service-folders.ts';
@@ -28,8 +28,18 @@ const serviceFolder: PathClassifier = {
     if (!cx.services.isService(name)) return cx.findings.ignore(file);
     const kind = cx.services.isCatalogEntry(parts.slice(2)) ? 'catalog-entry' : 'folder';
     cx.findings.addService(name, { kind, detail: `${file} changed` });
+    const schema = parseEventSchemaPath(file);
+    if (schema) contractReach(file, schema.topic, cx);
   },
 };
+
+/** A producer's event schema is also its consumers' contract: their tests read it, so they are affected too. */
+function contractReach(file: string, topic: string, cx: ChangeContext): void {
+  for (const name of cx.services.names()) {
+    const entry = parseServiceFile(CATALOG_FILE, cx.tree.read(`${cx.services.appsDir}/${name}/${CATALOG_FILE}`) ?? '').entry;
+    if (entry?.topics.consumes.includes(topic)) cx.findings.addService(name, { kind: 'event-contract', detail: `${file} changed and it consumes ${topic}` });
+  }
+}
 
 /** packages/<dir>/…: the services depending on it, found once every path is read (see reach.ts). */
 const sharedPackage: PathClassifier = {

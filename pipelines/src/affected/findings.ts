@@ -1,4 +1,4 @@
-export type ReasonKind = 'folder' | 'catalog-entry' | 'shared-package' | 'locked-dependency' | 'infra' | 'toolchain';
+export type ReasonKind = 'folder' | 'catalog-entry' | 'event-contract' | 'shared-package' | 'locked-dependency' | 'infra' | 'toolchain';
 
 export interface Reason {
   kind: ReasonKind;

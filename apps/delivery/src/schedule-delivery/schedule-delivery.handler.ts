@@ -1,13 +1,17 @@
 import { PermanentError, type EventHandler, type ServiceContext } from '@msa/service-kit';
 import { etaFrom, undeliverableReason } from '../domain.ts';
 import type { DeliveryEnv } from '../env.ts';
+import { z } from 'zod';
+
+/** What this consumer needs of StockReserved; test/consumed-events.test.ts holds it to the producer's examples. */
+export const stockReserved = z.object({ orderId: z.string().min(1), address: z.string() });
 
 /** StockReserved: schedule the delivery, or fail it so inventory compensates. */
 export function scheduleDelivery(ctx: ServiceContext<DeliveryEnv>): EventHandler {
   return async (tx, event) => {
-    const orderId = String(event.data.orderId ?? '');
-    const address = event.data.address;
-    if (!orderId || typeof address !== 'string') throw new PermanentError('StockReserved needs data.orderId and data.address');
+    const parsed = stockReserved.safeParse(event.data);
+    if (!parsed.success) throw new PermanentError('StockReserved needs data.orderId and data.address');
+    const { orderId, address } = parsed.data;
     const exists = await tx.query('SELECT 1 FROM deliveries WHERE order_id = $1', [orderId]);
     if (exists.rowCount) return; // decided already (scheduled, failed, or the order was cancelled first)
     const reason = undeliverableReason(address, ctx.env.UNDELIVERABLE_PATTERN);

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { shortage } from '../domain.ts';
 import { reservations, stock } from '../stock.repository.ts';
 
-const orderPlaced = z.object({
+/** What this consumer needs of OrderPlaced; test/consumed-events.test.ts holds it to the producer's examples. */
+export const orderPlaced = z.object({
   orderId: z.uuid(),
   items: z.array(z.object({ sku: z.string(), quantity: z.number().int().positive() })).min(1),
   address: z.string(),

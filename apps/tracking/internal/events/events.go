@@ -1,5 +1,5 @@
 // Package events parses the saga's events as the producers publish them (the kit's envelope,
-// packages/service-kit/src/events/envelope.ts, and each type's data: packages/catalog/events/).
+// packages/service-kit/src/events/envelope.ts, and each type's data: apps/<producer>/events/<topic>/<Type>.schema.json, checked in contract_test.go).
 // A message that fails here can never be processed: the consumer dead-letters it at once.
 package events
 

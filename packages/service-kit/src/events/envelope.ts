@@ -8,7 +8,18 @@ export const envelopeSchema = z.object({
   key: z.string().min(1),
   source: z.string().min(1),
   occurredAt: z.iso.datetime(),
-  data: z.record(z.string(), z.unknown()),
+  data: z.record(z.string(), z.unknown()).describe("the event's own fields: its type's schema in the producer's folder, apps/<svc>/events/<topic>/<Type>.schema.json"),
+}).meta({
+  examples: [
+    {
+      id: '7d3f0a4e-1c2b-4d5e-8f60-718293a4b5c6',
+      type: 'OrderPlaced',
+      key: '5f0c8a52-2b1e-4c3a-9a57-0d6f2c1b7e01',
+      source: 'order',
+      occurredAt: '2026-11-30T12:00:00.000Z',
+      data: { orderId: '5f0c8a52-2b1e-4c3a-9a57-0d6f2c1b7e01', items: [{ sku: 'apple', quantity: 2 }], address: '1 Main Street' },
+    },
+  ],
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;

@@ -10,6 +10,7 @@ import { createPool, type Pool, type Tx } from '../db/pool.ts';
 import { sessionLimitsFromEnv } from '../db/session.ts';
 import { newEnvelope } from '../events/envelope.ts';
 import { enqueue } from '../events/outbox.ts';
+import { checkDeclaredTopics, checkEventData, type EventSchemas } from '../events/contract.ts';
 import { topicName, unprefixed } from '../events/topics.ts';
 import { createHttpApp, type Check } from '../http/app.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -42,6 +43,8 @@ export interface ServiceDefinition<E extends BaseEnv = BaseEnv> {
   version: string;
   /** The service's own settings on top of the base ones (extend baseEnvSchema). */
   envSchema?: z.ZodType<E>;
+  /** The zod schema of each event's data it publishes, per topic and type (src/events.ts); publish refuses the rest. */
+  events?: EventSchemas;
   handlers?: (ctx: ServiceContext<E>) => HandlerMap;
   routes: (app: FastifyInstance, ctx: ServiceContext<E>) => Promise<void> | void;
   /** Extra readiness checks and cleanup (for example a circuit breaker's timers). */
@@ -90,6 +93,8 @@ export async function startService<E extends BaseEnv>(
   const pool = createPool(database, (err) => log.warn({ err }, 'database connection lost'), env.DB_POOL_SIZE, sessionLimitsFromEnv(env));
   registerPoolGauges(metrics.registry, pool, env.DB_POOL_SIZE);
   const producer = createProducer(`${name}-producer`, env.KAFKA_BROKERS, kafka);
+  const events = def.events ?? {};
+  checkDeclaredTopics(name, events, env.TOPICS_PRODUCED);
   const ctx: ServiceContext<E> = {
     env,
     log,
@@ -101,6 +106,7 @@ export async function startService<E extends BaseEnv>(
       if (!env.TOPICS_PRODUCED.includes(topic)) {
         throw new Error(`${name} publishes to "${topic}" but service.yaml topics.produces does not list it`);
       }
+      checkEventData(events, topic, type, data);
       await enqueue(tx, topic, newEnvelope(name, type, key, data), enqueueContext(tracing));
     },
   };
