@@ -29,8 +29,8 @@ interface Row {
   handled: number;
   applied: number;
   seconds: number;
-  eventsPerSecond: number;
-  appliedPerSecond: number;
+  eventsPerSecond: number | null;
+  appliedPerSecond: number | null;
 }
 
 async function counts(url: string): Promise<{ handled: number; applied: number }> {
@@ -57,7 +57,8 @@ async function drain(system: TestSystem, service: string): Promise<Row> {
     const seconds = (Date.now() - first!.at) / 1000;
     // From the first poll that saw work: the events handled before it are not in the time either.
     const perSecond = (last.handled - first!.handled) / seconds;
-    const rate = (n: number) => Math.round(((perSecond * n) / last.handled) * 10) / 10;
+    // null when every event was handled before the first poll: too quick to time at all.
+    const rate = (n: number) => (seconds > 0 ? Math.round(((perSecond * n) / last.handled) * 10) / 10 : null);
     return {
       service,
       language: entry.runtime.language,
@@ -87,12 +88,14 @@ try {
   for (const service of consumers) rows.push(await drain(system, service));
   const go = rows.filter((r) => r.language === 'go');
   const ratios = go.flatMap((g) =>
-    rows.filter((r) => r.language !== 'go' && r.applied > 0).map((t) => ({ of: g.service, to: t.service, appliedPerSecond: Math.round((g.appliedPerSecond / t.appliedPerSecond) * 100) / 100 })),
+    rows
+      .filter((r) => r.language !== 'go' && r.applied > 0 && r.appliedPerSecond && g.appliedPerSecond)
+      .map((t) => ({ of: g.service, to: t.service, appliedPerSecond: Math.round((g.appliedPerSecond! / t.appliedPerSecond!) * 100) / 100 })),
   );
   console.log('service     language    store     handled  applied  seconds  events/s  applied/s');
   for (const r of rows) {
     console.log(
-      `${r.service.padEnd(11)} ${r.language.padEnd(11)} ${r.store.padEnd(9)} ${String(r.handled).padEnd(8)} ${String(r.applied).padEnd(8)} ${String(r.seconds).padEnd(8)} ${String(r.eventsPerSecond).padEnd(9)} ${r.appliedPerSecond}` +
+      `${r.service.padEnd(11)} ${r.language.padEnd(11)} ${r.store.padEnd(9)} ${String(r.handled).padEnd(8)} ${String(r.applied).padEnd(8)} ${String(r.seconds).padEnd(8)} ${String(r.eventsPerSecond ?? '-').padEnd(9)} ${r.appliedPerSecond ?? '-'}` +
         // Skipping an event it does not act on takes so little that most are done before the first poll.
         (r.applied === 0 ? '  (acts on no OrderPlaced: its loop only, too quick to time well)' : ''),
     );
