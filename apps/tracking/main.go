@@ -54,6 +54,9 @@ func run() error {
 	m := metrics.New(cfg.Service, cfg.Version)
 	store := journey.NewStore(rdb, cfg.RedisKeyPrefix, cfg.ProcessedRetention)
 	consumer := consume.New(cfg, store, m, log)
+	lag := consume.NewLagReader(cfg, consumer.Group())
+	defer lag.Close()
+	m.RegisterLag(lag.Read)
 	api := httpapi.New(cfg, store, m, log, []httpapi.Check{
 		{Name: "redis", Required: true, State: func(ctx context.Context) string { return stateOf(store.Ping(ctx)) }},
 		{Name: "kafka", State: func(ctx context.Context) string { return stateOf(consumer.Ping(ctx)) }},

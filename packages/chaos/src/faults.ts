@@ -7,6 +7,7 @@ export type ChainStep =
   | { kind: 'refuse-database'; service: string; forMs: number }
   | { kind: 'restart-kafka' }
   | { kind: 'restart-postgres' }
+  | { kind: 'restart-redis' }
   | { kind: 'poison' }
   | { kind: 'retire-one-replica-each' };
 
@@ -24,12 +25,14 @@ export interface ChaosPlanOptions {
   killEveryMs: number;
   outageMs: number;
   services: string[];
+  /** Some service keeps its store in Redis: the run restarts Redis too. */
+  redis?: boolean;
 }
 
 /**
  * The chaos scenario: a SIGKILL of a random service process every killEveryMs for the whole load; and,
  * one after another, each service's database refused for outageMs with the broker restart, the
- * poison and the PostgreSQL restart in between.
+ * poison, the PostgreSQL restart and (when a service is on Redis) the Redis restart in between.
  */
 export function chaosPlan(o: ChaosPlanOptions): FaultPlan {
   const refuse = (service: string): ChainStep => ({ kind: 'refuse-database', service, forMs: o.outageMs });
@@ -40,6 +43,7 @@ export function chaosPlan(o: ChaosPlanOptions): FaultPlan {
     { kind: 'poison' },
     ...(second ? [refuse(second)] : []),
     { kind: 'restart-postgres' },
+    ...(o.redis ? [{ kind: 'restart-redis' } as const] : []),
     ...rest.map(refuse),
   ];
   return { killEveryMs: o.killEveryMs, chainStartMs: 3_000, gapMs: 3_000, chain };

@@ -3,3 +3,4 @@ export { reportText, writeResults, duplicatedEffects } from './report.ts';
 export { disagreement, stockDrift, duplicatedEvents } from './consistency.ts';
 export { chaosPlan, scaleOutPlan } from './faults.ts';
 export { recovery } from './throughput.ts';
+export { expectedSteps, journeyProblems, type ReadModelAudit } from './journeys.ts';

@@ -22,6 +22,7 @@ export class FaultInjector {
   readonly timeline: Timeline;
   readonly random: () => number;
   #kills?: NodeJS.Timeout;
+  #killed = new Map<string, number>();
 
   constructor(system: TestSystem, servers: PrivateServers, supervisor: Supervisor, timeline: Timeline, random: () => number) {
     this.system = system;
@@ -46,10 +47,14 @@ export class FaultInjector {
     clearInterval(this.#kills);
   }
 
+  /** Each kill takes a random process of the services killed least so far: every service is killed early on. */
   #killRandom(): void {
     const running = this.supervisor.replicas.filter((r) => r.running && r.wanted);
-    const victim = running[Math.floor(this.random() * running.length)];
+    const fewest = Math.min(...running.map((r) => this.#killed.get(r.spec.service) ?? 0));
+    const candidates = running.filter((r) => (this.#killed.get(r.spec.service) ?? 0) === fewest);
+    const victim = candidates[Math.floor(this.random() * candidates.length)];
     if (!victim) return this.timeline.note('SIGKILL: no process running to kill');
+    this.#killed.set(victim.spec.service, fewest + 1);
     this.timeline.note(`SIGKILL ${victim.name} (pid ${victim.proc?.child.pid})`);
     victim.kill();
   }
@@ -73,6 +78,10 @@ export class FaultInjector {
         timeline.note('PostgreSQL: restarting (fast shutdown, then start)');
         await servers.restartPostgres();
         return timeline.note('PostgreSQL: accepting connections again');
+      case 'restart-redis':
+        timeline.note('Redis: restarting (SIGTERM, then start)');
+        await servers.restartRedis();
+        return timeline.note('Redis: answering again');
       case 'poison':
         for (const topic of ['order.events', 'inventory.events', 'delivery.events']) {
           const key = `chaos-poison-${topic}`;

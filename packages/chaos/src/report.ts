@@ -21,6 +21,7 @@ export function reportText(r: ChaosResult): string {
     `  outcomes                 ${JSON.stringify(v.outcomes)}; cancelled by the saga deadline (${r.options.sagaTimeout}): ${v.cancelledByDeadline}`,
     `  time to final            max ${(v.timeToFinalMs.max / 1000).toFixed(1)} s, p99 ${(v.timeToFinalMs.p99 / 1000).toFixed(1)} s, p50 ${(v.timeToFinalMs.p50 / 1000).toFixed(1)} s`,
     `  settled after faults     ${r.settledAfterS === null ? `not within ${r.options.settleMs / 1000} s` : `${r.settledAfterS} s`}`,
+    `  read model (journeys)    ${r.readModel.lost.length} lost, ${r.readModel.duplicated.length} duplicated over ${r.readModel.finalOrders} final orders in ${r.readModel.services.join(', ') || 'no read model'}`,
     `  dead letters             ${r.events.poisonDeadLettered} planted poison found; ${r.events.unexpectedDeadLetters.length} others`,
     `  restarts                 ${JSON.stringify(r.restarts)}; kill to ready: max ${(r.killToReadyMs.max / 1000).toFixed(1)} s, mean ${(r.killToReadyMs.mean / 1000).toFixed(1)} s over ${r.killToReadyMs.count}`,
   ];
@@ -35,6 +36,7 @@ export function reportText(r: ChaosResult): string {
     ...v.inconsistent.map((p) => `disagree ${p.orderId}: ${p.problem}`),
     ...r.events.duplicated.map((d) => `twice ${d.orderId}: ${d.type} under ${d.ids} ids`),
     ...r.events.unexpectedDeadLetters.map((d) => `dead letter in ${d.dlq} (key ${d.key}): ${d.reason}`),
+    ...[...r.readModel.lost, ...r.readModel.duplicated].map((j) => `read model ${j.service} ${j.orderId}: ${j.problem}`),
   ];
   if (problems.length > 0) lines.push('', `problems (${problems.length}, first 50):`, ...problems.slice(0, 50).map((p) => `  ${p}`));
   if (!r.ok) lines.push('', `failed: ${r.failures.join('; ')}`, `service logs: ${r.logDir}`);
@@ -63,6 +65,7 @@ export function writeResults(root: string, r: ChaosResult): string {
     cancelledBySagaDeadline: v.cancelledByDeadline,
     timeToFinalMs: v.timeToFinalMs,
     settledAfterS: r.settledAfterS,
+    readModel: { services: r.readModel.services, finalOrders: r.readModel.finalOrders, lost: r.readModel.lost.length, duplicated: r.readModel.duplicated.length, matchedAfterS: r.readModel.matchedAfterS },
     deadLetters: { plantedPoisonFound: r.events.poisonDeadLettered, others: r.events.unexpectedDeadLetters.length },
     restarts: r.restarts,
     killToReadyMs: r.killToReadyMs,
@@ -74,6 +77,7 @@ export function writeResults(root: string, r: ChaosResult): string {
       duplicated: r.events.duplicated.slice(0, 50),
       deadLetters: r.events.unexpectedDeadLetters.slice(0, 50),
       stockDrift: v.stockDrift,
+      readModel: [...r.readModel.lost, ...r.readModel.duplicated].slice(0, 50),
     },
   };
   writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);

@@ -1,6 +1,7 @@
 import { freePort, request, TestSystem } from '@msa/system-tests';
 import { auditTopics, judge, settled, snapshot, type EventAudit, type Verdict } from './audit.ts';
 import { Balancer } from './balancer.ts';
+import { auditReadModels, type ReadModelAudit } from './journeys.ts';
 import { chaosPlan, describeStep, scaleOutPlan } from './faults.ts';
 import { FaultInjector } from './inject.ts';
 import { INITIAL_STOCK, placeOrders, PLENTY, SCARCE, type Attempt } from './load.ts';
@@ -9,6 +10,9 @@ import { Supervisor } from './supervisor.ts';
 import { recovery, type Recovery } from './throughput.ts';
 import { seededRandom, sleep, Timeline, type TimelineEntry } from './timeline.ts';
 import { hasDatabase } from '@msa/catalog';
+
+/** How long after the run settled a read model may take to hold every final order's journey. */
+const READ_MODEL_BOUND_MS = 60_000;
 
 export interface ChaosOptions {
   scenario: 'chaos' | 'scale-out';
@@ -32,6 +36,8 @@ export interface ChaosResult {
   refused: Record<string, number>;
   verdict: Verdict;
   events: EventAudit;
+  /** Each read model (order journeys) against the orders' own histories, read after the run settled. */
+  readModel: ReadModelAudit;
   /** Seconds from the end of the load and the faults until every order was final and agreed on. */
   settledAfterS: number | null;
   restarts: Record<string, number>;
@@ -49,9 +55,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   const echo = opts.echo ?? (() => undefined);
   const timeline = new Timeline(echo);
   const random = seededRandom(opts.seed);
-  timeline.note(`starting private PostgreSQL and Kafka`);
+  timeline.note(`starting private PostgreSQL, Kafka and Redis`);
   const servers = await PrivateServers.start();
-  timeline.note(`servers up: postgres ${servers.settings.postgres.port}, kafka ${servers.settings.kafka.bootstrap}`);
+  timeline.note(`servers up: postgres ${servers.settings.postgres.port}, kafka ${servers.settings.kafka.bootstrap}, redis ${servers.settings.redis.port}`);
   const system = await TestSystem.start({
     only: [],
     servers: servers.settings,
@@ -65,7 +71,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
 
     const plan =
       opts.scenario === 'chaos'
-        ? chaosPlan({ killEveryMs: opts.killEveryMs, outageMs: opts.outageMs, services: system.catalog.services.filter(hasDatabase).map((s) => s.name) })
+        ? chaosPlan({
+            killEveryMs: opts.killEveryMs,
+            outageMs: opts.outageMs,
+            services: system.catalog.services.filter(hasDatabase).map((s) => s.name),
+            redis: system.catalog.services.some((s) => s.store.engine === 'redis'),
+          })
         : scaleOutPlan(opts.durationMs);
     const injector = new FaultInjector(system, servers, supervisor, timeline, random);
     const start = Date.now();
@@ -98,6 +109,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     timeline.note(settledAfterS === null ? `NOT settled after ${opts.settleMs / 1000} s` : `settled: all final and agreed on, ${settledAfterS} s after the faults`);
     await confirmThroughApi(system, attempts, verdict);
     const events = await auditTopics(system, poison);
+    const readModel = await auditReadModels(system, READ_MODEL_BOUND_MS);
+    timeline.note(
+      `read models (${readModel.services.join(', ') || 'none'}): ${readModel.finalOrders} final orders; ${readModel.lost.length} journeys lacking steps, ${readModel.duplicated.length} with steps twice` +
+        (readModel.matchedAfterS === null ? '' : `; all matched ${readModel.matchedAfterS} s after the audit began`),
+    );
     timeline.note('audit done');
 
     const finished = (await snapshot(system)).orders.filter((o) => o.final_at).map((o) => o.final_at!.getTime());
@@ -109,6 +125,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       refused: refusals(attempts),
       verdict,
       events,
+      readModel,
       settledAfterS,
       restarts: Object.fromEntries(supervisor.replicas.map((r) => [r.name, r.restarts])),
       killToReadyMs: summarise(supervisor.readyTimes.map((x) => x.killToReadyMs)),
@@ -183,7 +200,7 @@ function summarise(ms: number[]) {
 }
 
 /** What makes the run fail: anything lost, disagreed on, applied twice, or dead-lettered for a passing fault. */
-export function failuresOf(r: Pick<ChaosResult, 'verdict' | 'events' | 'settledAfterS'>): string[] {
+export function failuresOf(r: Pick<ChaosResult, 'verdict' | 'events' | 'readModel' | 'settledAfterS'>): string[] {
   const f: string[] = [];
   if (r.verdict.lost.length > 0) f.push(`${r.verdict.lost.length} accepted orders lost (not final)`);
   if (r.verdict.inconsistent.length > 0) f.push(`${r.verdict.inconsistent.length} final orders the services disagree on`);
@@ -192,6 +209,9 @@ export function failuresOf(r: Pick<ChaosResult, 'verdict' | 'events' | 'settledA
   if (r.events.duplicated.length > 0) f.push(`${r.events.duplicated.length} effects announced twice`);
   if (r.events.unexpectedDeadLetters.length > 0) f.push(`${r.events.unexpectedDeadLetters.length} dead letters that are not permanent failures`);
   if (r.events.missingPoison.length > 0) f.push(`poison not dead-lettered: ${r.events.missingPoison.join(', ')}`);
+  if (r.readModel.services.length === 0) f.push('no read model of order journeys to audit');
+  if (r.readModel.lost.length > 0) f.push(`${r.readModel.lost.length} journeys lacking steps in a read model (lost)`);
+  if (r.readModel.duplicated.length > 0) f.push(`${r.readModel.duplicated.length} journeys with steps twice (or foreign) in a read model`);
   if (r.settledAfterS === null) f.push('did not settle within the settle time');
   return f;
 }

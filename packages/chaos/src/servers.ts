@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   connectionSettings,
+  installServers,
   loadConfig,
   startKafka,
   startPostgres,
-  startServers,
+  startRedis,
   stopKafka,
   stopPostgres,
+  stopRedis,
   stopServers,
   type ConnectionSettings,
   type ServersConfig,
@@ -16,8 +18,9 @@ import {
 import { freePort } from '@msa/system-tests';
 
 /**
- * The servers (PostgreSQL, Kafka, Redis, the trace store) of the run's own, on free loopback ports under a temporary folder:
- * the chaos run restarts them, which it must never do to the servers other work shares.
+ * A PostgreSQL, a Kafka broker and a Redis of the run's own, on free loopback ports under a temporary
+ * folder: the chaos run restarts them, which it must never do to the servers other work shares.
+ * No trace store: the run's services send no traces.
  */
 export class PrivateServers {
   readonly config: ServersConfig;
@@ -27,6 +30,7 @@ export class PrivateServers {
   private constructor(config: ServersConfig, dir: string) {
     this.config = config;
     this.dir = dir;
+    // After the start: Redis's admin password is made on its first start.
     this.settings = connectionSettings(config);
   }
 
@@ -39,21 +43,26 @@ export class PrivateServers {
       MSA_PG_PORT: String(await freePort()),
       MSA_KAFKA_PORT: String(await freePort()),
       MSA_KAFKA_CONTROLLER_PORT: String(await freePort()),
-      // Every server the servers command starts gets a port of the run's own (Redis, the trace store too).
+      // Every server it starts gets a port of the run's own; the trace store too, though the run starts none
+      // (its services send no traces): a port from the shared settings must never be the private one's.
       MSA_REDIS_PORT: String(await freePort()),
       MSA_JAEGER_OTLP_PORT: String(await freePort()),
       MSA_JAEGER_QUERY_PORT: String(await freePort()),
       MSA_JAEGER_GRPC_PORT: String(await freePort()),
     });
-    const servers = new PrivateServers(config, dir);
     try {
-      await startServers({ config, log });
+      await installServers({ config, log });
+      // One after the other: on two cores the JVM's start-up and initdb would only slow each other down.
+      await startPostgres(config, log);
+      await startKafka(config, log);
+      await startRedis(config, log);
     } catch (error) {
       // Whatever did start (a broker before a port clash) would outlive the run otherwise.
-      await servers.stop();
+      await stopServers({ config }).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
       throw error;
     }
-    return servers;
+    return new PrivateServers(config, dir);
   }
 
   /** A controlled broker restart: SIGTERM, wait for it to go, start again and wait until it answers. */
@@ -66,6 +75,12 @@ export class PrivateServers {
   async restartPostgres(log: (line: string) => void = () => undefined): Promise<void> {
     await stopPostgres(this.config, log);
     await startPostgres(this.config, log);
+  }
+
+  /** SIGTERM (Redis writes its append-only file and exits), then start again: every client connection is cut. */
+  async restartRedis(log: (line: string) => void = () => undefined): Promise<void> {
+    await stopRedis(this.config, log);
+    await startRedis(this.config, log);
   }
 
   async stop(): Promise<void> {

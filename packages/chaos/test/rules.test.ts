@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chaosPlan, disagreement, duplicatedEvents, recovery, stockDrift } from '../src/index.ts';
+import { chaosPlan, disagreement, duplicatedEvents, expectedSteps, journeyProblems, recovery, stockDrift } from '../src/index.ts';
 
 describe('what the chaos audit counts as agreement', () => {
   it.each([
@@ -46,6 +46,9 @@ describe('the fault plans', () => {
       'restart-postgres',
       'refuse-database delivery',
     ]);
+    // A service on Redis: Redis is restarted too, after PostgreSQL.
+    const withRedis = chaosPlan({ killEveryMs: 5_000, outageMs: 20_000, services: ['order', 'inventory', 'delivery'], redis: true });
+    expect(withRedis.chain.map((s) => s.kind)).toEqual(['refuse-database', 'restart-kafka', 'poison', 'refuse-database', 'restart-postgres', 'restart-redis', 'refuse-database']);
   });
 
   it('reports throughput recovered when no 2-s window after the kill falls below half the rate before it', () => {
@@ -54,5 +57,27 @@ describe('the fault plans', () => {
     const longer = Array.from({ length: 48 }, (_, i) => i * 250); // 4/s for 12 s
     const stalled = longer.filter((t) => t < 6_000 || t >= 9_000); // nothing finishes for 3 s after the kill
     expect(recovery(stalled, 0, 6_000, 12_000, 1_000)).toEqual({ baselinePerSecond: 4, lowestPerSecond: 0, recoveredAfterS: 3 });
+  });
+});
+
+describe('what the read-model audit counts as lost or duplicated', () => {
+  const step = (type: string, eventId = type) => ({ type, eventId });
+
+  it("expects the order's history (without the deadline sweep's note) and the outcome it announced", () => {
+    expect(expectedSteps({ id: 'o', status: 'CONFIRMED', history: ['OrderPlaced', 'StockReserved', 'DeliveryScheduled'] })).toEqual(['OrderPlaced', 'StockReserved', 'DeliveryScheduled', 'OrderConfirmed']);
+    expect(expectedSteps({ id: 'o', status: 'CANCELLED', history: ['OrderPlaced', 'SagaTimedOut'] })).toEqual(['OrderPlaced', 'OrderCancelled']);
+  });
+
+  it('finds a journey whole in any order of its topics, and names what is missing, twice or foreign', () => {
+    const expected = ['OrderPlaced', 'StockRejected', 'OrderRejected'];
+    expect(journeyProblems(expected, [step('StockRejected'), step('OrderPlaced'), step('OrderRejected')])).toEqual({ missing: [], twice: [], extra: [] });
+    expect(journeyProblems(expected, undefined)).toEqual({ missing: expected, twice: [], extra: [] });
+    expect(journeyProblems(expected, [step('OrderPlaced'), step('OrderPlaced', 'other-id'), step('StockReserved'), step('OrderRejected')])).toEqual({
+      missing: ['StockRejected'],
+      twice: ['OrderPlaced'],
+      extra: ['StockReserved'],
+    });
+    // One event applied twice is a duplicate even where its type may come twice.
+    expect(journeyProblems(['OrderPlaced', 'OrderPlaced'], [step('OrderPlaced', 'e1'), step('OrderPlaced', 'e1')]).twice).toEqual(['event e1']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Service } from '@msa/catalog';
+import { hasDatabase, type Service } from '@msa/catalog';
 import { baseEnvSchema } from '@msa/service-kit';
 import type { AlertRule } from './types.ts';
 
@@ -72,8 +72,9 @@ export function serviceAlerts(svc: Service): AlertRule[] {
       },
     );
   }
-  // Every service owns a database (the catalog requires one).
-  {
+  // Only a service on PostgreSQL has the kit's connection pool (db_pool_*); a Redis store's client
+  // queues no callers the same way, so a Redis service has no such series to alert on.
+  if (hasDatabase(svc)) {
     rules.push({
       alert: 'DatabasePoolSaturated',
       // Callers queue only when every pooled connection is busy (or the database refuses new ones).

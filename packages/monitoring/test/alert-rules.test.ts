@@ -112,6 +112,10 @@ describe('alert rules generated from the catalog', () => {
     expect(names(catalog.byName('inventory'))).not.toContain('CircuitBreakerOpen');
     const silent = { ...order, topics: { produces: [], consumes: [] }, calls: [] };
     expect(names(silent)).toEqual(['DatabasePoolSaturated', 'ServiceUnavailable']);
+    // A Redis store has no PostgreSQL pool: its consumer alerts, no pool alert.
+    const onRedis = names({ ...catalog.byName('inventory'), database: undefined, store: { engine: 'redis' } } as Service);
+    expect(onRedis).toEqual(expect.arrayContaining(['KafkaConsumerDown', 'KafkaConsumerLagGrowing', 'DeadLettersAppearing']));
+    expect(onRedis).not.toContain('DatabasePoolSaturated');
     expect(serviceAlerts(order).every((r) => r.labels.team === order.team)).toBe(true);
   });
 

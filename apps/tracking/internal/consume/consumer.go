@@ -178,7 +178,7 @@ func (c *Consumer) handle(ctx context.Context, cl *kgo.Client, rec *kgo.Record) 
 	traceID := TraceID(header(rec, "traceparent"))
 	ev, err := events.Parse(topic, rec.Value)
 	if err != nil {
-		return c.deadLetter(ctx, cl, rec, topic, err.Error())
+		return c.deadLetter(ctx, cl, rec, topic, "invalid_message", err.Error())
 	}
 	if !ev.Known {
 		c.m.Consumed.WithLabelValues(topic, "ignored").Inc()
@@ -202,7 +202,8 @@ func (c *Consumer) handle(ctx context.Context, cl *kgo.Client, rec *kgo.Record) 
 		}
 		kind := Classify(err)
 		if kind == Permanent || (kind == Unknown && attempt >= c.cfg.MaxAttempts) {
-			return c.deadLetter(ctx, cl, rec, topic, fmt.Sprintf("%s after %d attempt(s): %v", kind, attempt, err))
+			why := map[bool]string{true: "permanent", false: "attempts_exhausted"}[kind == Permanent]
+			return c.deadLetter(ctx, cl, rec, topic, why, fmt.Sprintf("%s after %d attempt(s): %v", kind, attempt, err))
 		}
 		if kind == Transient {
 			if firstTransient.IsZero() {
@@ -217,8 +218,9 @@ func (c *Consumer) handle(ctx context.Context, cl *kgo.Client, rec *kgo.Record) 
 	}
 }
 
-// deadLetter sends the original key, value and headers to <service>.dlq with the kit's dlq-* headers.
-func (c *Consumer) deadLetter(ctx context.Context, cl *kgo.Client, rec *kgo.Record, topic, reason string) error {
+// deadLetter sends the original key, value and headers to <service>.dlq with the kit's dlq-* headers;
+// why is the kit's reason label (invalid_message, permanent, attempts_exhausted).
+func (c *Consumer) deadLetter(ctx context.Context, cl *kgo.Client, rec *kgo.Record, topic, why, reason string) error {
 	headers := append([]kgo.RecordHeader{}, rec.Headers...)
 	for k, v := range map[string]string{
 		"dlq-reason": reason, "dlq-source-topic": topic, "dlq-source-partition": strconv.Itoa(int(rec.Partition)),
@@ -231,6 +233,7 @@ func (c *Consumer) deadLetter(ctx context.Context, cl *kgo.Client, rec *kgo.Reco
 		return fmt.Errorf("dead-letter send: %w", err)
 	}
 	c.m.Consumed.WithLabelValues(topic, "dead_lettered").Inc()
+	c.m.DeadLetters.WithLabelValues(topic, why).Inc()
 	c.log.Warn("message dead-lettered", "topic", topic, "partition", rec.Partition, "offset", rec.Offset, "reason", reason, "trace_id", TraceID(header(rec, "traceparent")))
 	return nil
 }

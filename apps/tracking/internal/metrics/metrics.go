@@ -9,8 +9,10 @@ import (
 
 type Metrics struct {
 	Registry                  *prometheus.Registry
+	registerer                prometheus.Registerer
 	HTTPDuration              *prometheus.HistogramVec
 	Consumed                  *prometheus.CounterVec
+	DeadLetters               *prometheus.CounterVec
 	ConsumerUp                prometheus.Gauge
 	ConsumerRestarts          prometheus.Counter
 	ConsumerTransientFailures *prometheus.CounterVec
@@ -26,7 +28,8 @@ func New(service, version string) *Metrics {
 	r.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector())
 	info := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "service_info", Help: "The release this process runs (SERVICE_VERSION)"}, []string{"version"})
 	m := &Metrics{
-		Registry: reg,
+		Registry:   reg,
+		registerer: r,
 		HTTPDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "http_request_duration_seconds", Help: "HTTP request duration by route and status",
 			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
@@ -34,6 +37,10 @@ func New(service, version string) *Metrics {
 		Consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kafka_messages_consumed_total", Help: "Messages handled by outcome: processed, duplicate, ignored, dead_lettered",
 		}, []string{"topic", "outcome"}),
+		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kafka_dead_letters_total",
+			Help: "Messages sent to the dead-letter topic, by source topic and reason: invalid_message (not an event envelope), permanent (the handler refused it), attempts_exhausted (an unknown failure outlived CONSUMER_MAX_ATTEMPTS)",
+		}, []string{"topic", "reason"}),
 		ConsumerUp: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "kafka_consumer_up", Help: "1 while the consumer is in its group and consuming (also while it waits on a transient failure), 0 while starting or restarting",
 		}),
@@ -53,7 +60,7 @@ func New(service, version string) *Metrics {
 			Name: "service_readiness_status", Help: "1 for the status the service reports on its readiness endpoint (ok, degraded, unavailable), 0 for the others",
 		}, []string{"status"}),
 	}
-	r.MustRegister(info, m.HTTPDuration, m.Consumed, m.ConsumerUp, m.ConsumerRestarts, m.ConsumerTransientFailures, m.ConsumerRetrySeconds, m.DependencyUp, m.Readiness)
+	r.MustRegister(info, m.HTTPDuration, m.Consumed, m.DeadLetters, m.ConsumerUp, m.ConsumerRestarts, m.ConsumerTransientFailures, m.ConsumerRetrySeconds, m.DependencyUp, m.Readiness)
 	info.WithLabelValues(version).Set(1)
 	return m
 }
