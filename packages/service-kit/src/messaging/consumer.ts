@@ -7,7 +7,7 @@ import { parseEnvelope, type Envelope } from '../events/envelope.ts';
 import { consumerGroup } from '@msa/catalog';
 import { topicName, unprefixed } from '../events/topics.ts';
 import type { Metrics } from '../metrics.ts';
-import { traceConsume, TRACING_OFF, type Tracing } from '../tracing/index.ts';
+import { traceConsume, tracedHandler, TRACING_OFF, type Tracing } from '../tracing/index.ts';
 import type { KafkaConnection } from './connection.ts';
 import { deadLetterReason, deadLetterRecord } from './dead-letter.ts';
 import { applyOne, applyTogether, type InboxItem, type Outcome } from './inbox-transaction.ts';
@@ -226,7 +226,7 @@ export class IdempotentConsumer {
         return false; // dead-lettered by the one-by-one path
       }
       const handler = this.#opts.handlers[topic]?.[event.type];
-      items.push({ topic, event, handler: handler && this.#traced(message, topic, handler) });
+      items.push({ topic, event, handler: handler && tracedHandler(this.#opts.tracing ?? TRACING_OFF, message, topic, handler) });
     }
     const applied = await applyTogether(this.#opts.pool, this.#opts.service, items, BATCH_LOCK_TIMEOUT_MS);
     if ('failure' in applied) {
@@ -235,18 +235,6 @@ export class IdempotentConsumer {
     }
     applied.outcomes.forEach((outcome, i) => this.#opts.metrics.consumed.inc({ topic: items[i]!.topic, outcome }));
     return true;
-  }
-
-  /** The handler in its message's CONSUMER span, so a batched message continues its trace too. */
-  #traced(message: StringMessage, topic: string, handler: EventHandler): EventHandler {
-    const tracing = this.#opts.tracing ?? TRACING_OFF;
-    if (!tracing.enabled) return handler;
-    return async (tx, event) => {
-      await traceConsume(tracing, message, topic, event, async () => {
-        await handler(tx, event);
-        return 'processed';
-      });
-    };
   }
 
   async #applyWithRetries(topic: string, event: Envelope): Promise<Outcome> {

@@ -82,3 +82,19 @@ export async function traceConsume<T extends string>(
     span.end();
   }
 }
+
+/** A handler run in its message's CONSUMER span (traceConsume), so a message applied in a batch continues its trace too. */
+export function tracedHandler<T, E extends { id: string; type: string; key: string }>(
+  tracing: Tracing,
+  message: TracedMessage,
+  topic: string,
+  handler: (tx: T, event: E) => Promise<void>,
+): (tx: T, event: E) => Promise<void> {
+  if (!tracing.enabled) return handler;
+  return async (tx, event) => {
+    await traceConsume(tracing, message, topic, event, async () => {
+      await handler(tx, event);
+      return 'processed';
+    });
+  };
+}
