@@ -81,7 +81,7 @@ describe('the local plan', () => {
       else expect(s.redis).toEqual({ user: `pr7_${entry.name}` });
       // The built artifact, run as every launcher runs it (service-kit's launchSpec).
       if (entry.runtime.language === 'node') {
-        expect(s).toMatchObject({ entry: path.join(entry.dir, 'dist/main.mjs'), native: false, nodeArgs: ['--max-semi-space-size=1'], launchEnv: { MALLOC_ARENA_MAX: '2' } });
+        expect(s).toMatchObject({ entry: path.join(entry.dir, 'dist/main.mjs'), native: false, nodeArgs: ['--max-semi-space-size=1', '--optimize-for-size'], launchEnv: { MALLOC_ARENA_MAX: '2' } });
       } else {
         // Another runtime's program, run as it is with its catalog launch command.
         expect(s).toMatchObject({ entry: path.join(entry.dir, entry.runtime.launch[0]!), native: true, nodeArgs: entry.runtime.launch.slice(1) });
