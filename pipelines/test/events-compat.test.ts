@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findRepoRoot } from '@msa/catalog';
@@ -39,6 +39,31 @@ describe('a change to an event schema, judged from a consumer in any language', 
     ['the real OrderPlaced against itself', placed(), placed()],
   ])('lets through %s', (_what, base, head) => {
     expect(changes(base, head)).toEqual([]);
+  });
+});
+
+describe("the comparer on the schemas the real render wrote (npm run events -- render), not on hand-made ones", () => {
+  const committed = globSync('apps/*/events/*/*.schema.json', { cwd: realRoot }).map((rel) => {
+    const [, service, , topic, file] = rel.split('/');
+    return { service: service!, topic: topic!, type: file!.replace('.schema.json', ''), schema: JSON.parse(readFileSync(path.join(realRoot, rel), 'utf8')) as JsonSchema };
+  });
+
+  it('finds every committed event schema unchanged against itself', () => {
+    expect(committed.length).toBeGreaterThanOrEqual(10);
+    for (const c of committed) expect(compareSchemas(c.topic, c.type, c.schema, structuredClone(c.schema)), `${c.topic} ${c.type}`).toEqual([]);
+  });
+
+  it("names each required field removed from a real schema, at the path a consumer reads it", () => {
+    for (const c of committed) {
+      const required = (c.schema.required as string[] | undefined) ?? [];
+      for (const field of required) {
+        const head = structuredClone(c.schema);
+        delete (head.properties as Record<string, unknown>)[field];
+        head.required = required.filter((r) => r !== field);
+        const found = compareSchemas(c.topic, c.type, c.schema, head).map(describeBreak);
+        expect(found.some((b) => b.startsWith(`${c.topic} ${c.type} data.${field}: removed`)), `${c.topic} ${c.type} ${field}: ${found.join("; ")}`).toBe(true);
+      }
+    }
   });
 });
 
